@@ -1,0 +1,48 @@
+// The failures the actor layer itself detects: a timed-out ask, an unreachable
+// recipient, an argument that cannot be cloned, a frame over the size limit.
+// The layer above chooses the error classes through an AskFailures factory, so
+// that the actor layer never imports the rpc layer (Flink maps Pekko's
+// AskTimeoutException the same way in PekkoInvocationHandler).
+
+/** What the actor layer knows about a failed message, for error messages. */
+export interface MessageInfo {
+  /** Address of the recipient. */
+  readonly recipient: string;
+  /** A short description of the message, e.g. `TaskExecutorGateway.requestSlot`. */
+  readonly label: string;
+}
+
+export interface AskFailures {
+  timeout(info: MessageInfo, timeoutMs: number): Error;
+  unreachable(info: MessageInfo, reason: string): Error;
+  serialization(info: MessageInfo, cause: unknown): Error;
+  frameSize(info: MessageInfo, bytes: number, maxBytes: number): Error;
+}
+
+class ActorFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ActorFailure';
+  }
+}
+
+/** Plain errors with codes, for an ActorSystem used without the rpc layer. */
+export const kDefaultAskFailures: AskFailures = {
+  timeout: (info, ms) =>
+    new ActorFailure('ERR_ACTOR_ASK_TIMEOUT', `Ask [${info.label}] to [${info.recipient}] timed out after ${ms} ms.`),
+  unreachable: (info, reason) =>
+    new ActorFailure('ERR_ACTOR_UNREACHABLE', `Recipient [${info.recipient}] of [${info.label}] is unreachable: ${reason}`),
+  serialization: (info, cause) =>
+    new ActorFailure('ERR_ACTOR_SERIALIZATION', `Could not serialize [${info.label}] for [${info.recipient}].`, {
+      cause,
+    }),
+  frameSize: (info, bytes, max) =>
+    new ActorFailure(
+      'ERR_ACTOR_FRAME_SIZE',
+      `Message [${info.label}] to [${info.recipient}] is ${bytes} bytes, over the frame limit of ${max} bytes.`,
+    ),
+};

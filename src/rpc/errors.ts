@@ -1,0 +1,103 @@
+// RPC error classes, each with a stable `code`, mirroring Flink's RpcException
+// family (flink-rpc-core .../rpc/exceptions). As in undici, `instanceof` is keyed
+// on Symbol.for(...) so it holds across copies of this module; the error codec
+// rebuilds the same class when an error crosses a thread.
+
+import { registerErrorClass } from '../actor/error-codec.js';
+import type { AskFailures, MessageInfo } from '../actor/errors.js';
+
+const kRpcError = Symbol.for('threadlink.error.RpcError');
+
+export class RpcError extends Error {
+  static readonly code: string = 'ERR_RPC';
+  readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = (new.target as typeof RpcError).code;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || !(kRpcError in value)) return false;
+    if (this === RpcError) return true;
+    // Same module: the prototype chain; another copy of it: the class name along the chain.
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      if (proto === this.prototype || proto.constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+}
+Object.defineProperty(RpcError.prototype, kRpcError, { value: true });
+
+export class RpcConnectionError extends RpcError {
+  static override readonly code = 'ERR_RPC_CONNECTION';
+}
+export class HandshakeError extends RpcConnectionError {
+  static override readonly code = 'ERR_HANDSHAKE';
+}
+export class FencingTokenError extends RpcError {
+  static override readonly code = 'ERR_FENCING_TOKEN';
+}
+export class EndpointNotStartedError extends RpcError {
+  static override readonly code = 'ERR_ENDPOINT_NOT_STARTED';
+}
+export class RecipientUnreachableError extends RpcError {
+  static override readonly code = 'ERR_RECIPIENT_UNREACHABLE';
+}
+export class RpcTimeoutError extends RpcError {
+  static override readonly code = 'ERR_RPC_TIMEOUT';
+}
+export class UnknownMessageError extends RpcError {
+  static override readonly code = 'ERR_UNKNOWN_MESSAGE';
+}
+export class RpcInvalidStateError extends RpcError {
+  static override readonly code = 'ERR_RPC_INVALID_STATE';
+}
+export class RpcSerializationError extends RpcError {
+  static override readonly code = 'ERR_RPC_SERIALIZATION';
+}
+export class RpcFrameSizeError extends RpcError {
+  static override readonly code = 'ERR_RPC_FRAME_SIZE';
+}
+
+for (const ctor of [
+  RpcError,
+  RpcConnectionError,
+  HandshakeError,
+  FencingTokenError,
+  EndpointNotStartedError,
+  RecipientUnreachableError,
+  RpcTimeoutError,
+  UnknownMessageError,
+  RpcInvalidStateError,
+  RpcSerializationError,
+  RpcFrameSizeError,
+]) {
+  registerErrorClass(ctor);
+}
+
+/** The rpc layer's classes for failures that the actor layer detects. */
+export const kRpcAskFailures: AskFailures = {
+  timeout: (info: MessageInfo, ms: number) =>
+    new RpcTimeoutError(
+      `Invocation of [${info.label}] at recipient [${info.recipient}] timed out after ${ms} ms. ` +
+        'The recipient needs more time to respond, or is blocked; pass a longer timeout or raise askTimeoutMs.',
+    ),
+  unreachable: (info: MessageInfo, reason: string) =>
+    new RecipientUnreachableError(
+      `Could not send message [${info.label}] to recipient [${info.recipient}], because the recipient is ` +
+        `unreachable: ${reason}`,
+    ),
+  serialization: (info: MessageInfo, cause: unknown) =>
+    new RpcSerializationError(
+      `Could not serialize the arguments of [${info.label}] for [${info.recipient}]: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}. Arguments of remote calls must be structured-cloneable.`,
+      { cause },
+    ),
+  frameSize: (info: MessageInfo, bytes: number, max: number) =>
+    new RpcFrameSizeError(
+      `The rpc invocation [${info.label}] to [${info.recipient}] is ${bytes} bytes, which exceeds the maximum ` +
+        `frame size of ${max} bytes (maxFrameBytes).`,
+    ),
+};
