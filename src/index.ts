@@ -1,0 +1,3 @@
+// threadlink: Apache Flink's cluster control plane on Node.js worker threads.
+export * from './actor/index.js';
+export * from './rpc/index.js';

@@ -1,0 +1,68 @@
+// The worker host's admin channel (start, shutdown, metrics), on its own
+// MessageChannel and driven by comlink. RPC traffic never uses it. Comlink
+// calls never time out and never fail when the worker dies (comlink#601), so
+// every call here is raced against a timeout and the worker's exit.
+
+import type { MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import type { SerializedError } from '../actor/error-codec.js';
+import type { ActorSystemMetrics } from '../actor/actor-system.js';
+import { RecipientUnreachableError, RpcTimeoutError } from './errors.js';
+
+export type StartOutcome =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SerializedError };
+
+export interface WorkerMetrics extends ActorSystemMetrics {
+  readonly threadId: number;
+  readonly endpoints: number;
+  readonly heapUsedBytes: number;
+}
+
+/** What the worker host exposes on its admin channel. */
+export interface WorkerAdmin {
+  start(): Promise<StartOutcome>;
+  shutdown(): Promise<void>;
+  metrics(): WorkerMetrics;
+}
+
+// Comlink's types expect a DOM Endpoint; Node's MessagePort is an EventTarget with
+// the same postMessage/addEventListener shape, so it can be used as one.
+type ComlinkEndpoint = Parameters<typeof Comlink.wrap>[0];
+
+export function exposeAdmin(admin: WorkerAdmin, port: MessagePort): void {
+  Comlink.expose(admin, port as unknown as ComlinkEndpoint);
+}
+
+export function wrapAdmin(port: MessagePort): Comlink.Remote<WorkerAdmin> {
+  return Comlink.wrap<WorkerAdmin>(port as unknown as ComlinkEndpoint);
+}
+
+/** Settles with `call`, or fails on timeout or when the worker exits first. */
+export function boundedCall<T>(
+  call: Promise<T>,
+  what: string,
+  timeoutMs: number,
+  exited: Promise<number>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new RpcTimeoutError(`Worker admin call ${what} timed out after ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+    const done = () => clearTimeout(timer);
+    call.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error) => {
+        done();
+        reject(error);
+      },
+    );
+    exited.then((code) => {
+      done();
+      reject(new RecipientUnreachableError(`The worker exited with code ${code} during ${what}.`));
+    });
+  });
+}

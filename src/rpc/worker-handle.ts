@@ -1,0 +1,141 @@
+// Starting a worker thread with its own ActorSystem and RpcService, joined to
+// the mesh. The handle says which thread it is, what the user module's start()
+// returned, and ends the thread on terminate(). Flink has no equivalent: its
+// TaskManagers are separate processes started by a deployment.
+
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { threadHost } from '../actor/address.js';
+import { decodeError } from '../actor/error-codec.js';
+import { getLogger } from '../actor/logger.js';
+import type { MainThreadTransport } from '../actor/message-port-transport.js';
+import { boundedCall, wrapAdmin, type StartOutcome, type WorkerMetrics } from './admin-channel.js';
+import { trackWorker } from './worker-registry.js';
+
+const log = getLogger('worker');
+
+/** Passed to the worker host in workerData. */
+export interface WorkerBoot {
+  readonly dataPort: MessagePort;
+  readonly adminPort: MessagePort;
+  readonly mainHost: string;
+  readonly serviceOptions: Readonly<Record<string, unknown>>;
+  readonly moduleUrl: string;
+  readonly userData: unknown;
+}
+
+export interface SpawnWorkerOptions {
+  /** Passed to the module's start(rpc, workerData). Must be structured-cloneable. */
+  readonly workerData?: unknown;
+  /** Thread name shown in debuggers and heap snapshots. */
+  readonly name?: string;
+  /** Worker resource limits, as for node:worker_threads. */
+  readonly resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O
+    ? O extends { resourceLimits?: infer R }
+      ? R
+      : never
+    : never;
+}
+
+export interface WorkerTimeouts {
+  readonly startTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class WorkerHandle {
+  readonly host: string;
+  /** Resolves with the exit code once the thread has ended. Never rejects. */
+  readonly exited: Promise<number>;
+  result: unknown;
+  private terminating: Promise<number> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly admin: ReturnType<typeof wrapAdmin>,
+    private readonly adminPort: MessagePort,
+    private readonly timeouts: WorkerTimeouts,
+  ) {
+    this.host = threadHost(worker.threadId);
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  static async spawn(
+    hostEntry: URL,
+    moduleUrl: string,
+    transport: MainThreadTransport,
+    serviceOptions: Readonly<Record<string, unknown>>,
+    options: SpawnWorkerOptions,
+    timeouts: WorkerTimeouts,
+  ): Promise<WorkerHandle> {
+    const data = new MessageChannel();
+    const admin = new MessageChannel();
+    const boot: WorkerBoot = {
+      dataPort: data.port2,
+      adminPort: admin.port2,
+      mainHost: transport.localHost,
+      serviceOptions,
+      moduleUrl,
+      userData: options.workerData,
+    };
+    const worker = new Worker(hostEntry, {
+      workerData: boot,
+      transferList: [data.port2, admin.port2],
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    });
+    const handle = new WorkerHandle(worker, wrapAdmin(admin.port1), admin.port1, timeouts);
+    transport.addWorker(handle.host, data.port1);
+    trackWorker(handle.exited);
+    worker.on('error', (error) => log.error(`Worker ${handle.host} failed:`, error));
+    handle.exited.then((code) => {
+      transport.workerExited(handle.host, code);
+      admin.port1.close();
+    });
+    try {
+      const outcome = await boundedCall<StartOutcome>(
+        handle.admin.start(),
+        'start',
+        timeouts.startTimeoutMs,
+        handle.exited,
+      );
+      if (!outcome.ok) throw decodeError(outcome.error, handle.host);
+      handle.result = outcome.value;
+      return handle;
+    } catch (error) {
+      await handle.terminate();
+      throw error;
+    }
+  }
+
+  metrics(): Promise<WorkerMetrics> {
+    return boundedCall(this.admin.metrics(), 'metrics', this.timeouts.shutdownTimeoutMs, this.exited);
+  }
+
+  /**
+   * Closes the worker's RpcService (its endpoints' onStop run), then ends the
+   * thread. Resolves with the exit code. Safe to call more than once.
+   */
+  terminate(): Promise<number> {
+    this.terminating ??= (async () => {
+      try {
+        await boundedCall(this.admin.shutdown(), 'shutdown', this.timeouts.shutdownTimeoutMs, this.exited);
+      } catch (error) {
+        log.debug(`Graceful shutdown of ${this.host} failed; terminating it.`, error);
+      }
+      this.adminPort.close();
+      await this.worker.terminate();
+      return this.exited;
+    })();
+    return this.terminating;
+  }
+
+  /** Ends the thread at once, without a graceful shutdown, like a crash. */
+  async kill(): Promise<number> {
+    await this.worker.terminate();
+    return this.exited;
+  }
+}
