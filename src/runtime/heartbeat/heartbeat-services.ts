@@ -1,0 +1,91 @@
+// Creates heartbeat managers with one set of settings, mirroring Flink's
+// HeartbeatServices / HeartbeatServicesImpl. Settings arrive as plain numbers;
+// the configuration module maps heartbeat.interval, heartbeat.timeout and
+// heartbeat.rpc-failure-threshold onto them.
+
+import { kSystemClock, type Clock, type ScheduledExecutor } from '../../rpc/scheduled-executor.js';
+import {
+  kDefaultFailedRpcRequestsUntilUnreachable,
+  kDefaultHeartbeatInterval,
+  kDefaultHeartbeatTimeout,
+  kFailedRpcDetectionDisabled,
+} from './heartbeat-constants.js';
+import type { HeartbeatListener } from './heartbeat-listener.js';
+import type { HeartbeatLog } from './heartbeat-log.js';
+import type { HeartbeatManager } from './heartbeat-manager.js';
+import { HeartbeatManagerImpl } from './heartbeat-manager-impl.js';
+import { HeartbeatManagerSenderImpl } from './heartbeat-manager-sender-impl.js';
+
+function illegalConfiguration(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_ILLEGAL_CONFIGURATION' });
+}
+
+export class HeartbeatServices {
+  /**
+   * @param interval milliseconds between heartbeat requests (> 0)
+   * @param timeout milliseconds of silence after which a peer is timed out (≥ interval)
+   * @param failedRpcRequestsUntilUnreachable consecutive unreachable RPCs that mark a peer unreachable (> 0, or -1 to disable)
+   * @param clock source of `getLastHeartbeatFrom` times
+   */
+  constructor(
+    readonly interval: number = kDefaultHeartbeatInterval,
+    readonly timeout: number = kDefaultHeartbeatTimeout,
+    readonly failedRpcRequestsUntilUnreachable: number = kDefaultFailedRpcRequestsUntilUnreachable,
+    private readonly clock: Clock = kSystemClock,
+  ) {
+    if (!(interval > 0)) throw illegalConfiguration('The heartbeat interval must be larger than 0.');
+    if (!(timeout >= interval)) {
+      throw illegalConfiguration(
+        'The heartbeat timeout should be larger or equal than the heartbeat interval.',
+      );
+    }
+    if (
+      !Number.isInteger(failedRpcRequestsUntilUnreachable) ||
+      !(
+        failedRpcRequestsUntilUnreachable > 0 ||
+        failedRpcRequestsUntilUnreachable === kFailedRpcDetectionDisabled
+      )
+    ) {
+      throw illegalConfiguration(
+        'The number of failed heartbeat RPC requests has to be larger than 0 or -1 (deactivated).',
+      );
+    }
+  }
+
+  /** A manager that only answers heartbeat requests (a TaskExecutor's side). */
+  createHeartbeatManager<I, O>(
+    ownResourceId: string,
+    listener: HeartbeatListener<I, O>,
+    mainThreadExecutor: ScheduledExecutor,
+    log?: HeartbeatLog,
+  ): HeartbeatManager<I, O> {
+    return new HeartbeatManagerImpl(
+      this.timeout,
+      this.failedRpcRequestsUntilUnreachable,
+      ownResourceId,
+      listener,
+      mainThreadExecutor,
+      this.clock,
+      log,
+    );
+  }
+
+  /** A manager that requests heartbeats every interval (a ResourceManager's or JobMaster's side). */
+  createHeartbeatManagerSender<I, O>(
+    ownResourceId: string,
+    listener: HeartbeatListener<I, O>,
+    mainThreadExecutor: ScheduledExecutor,
+    log?: HeartbeatLog,
+  ): HeartbeatManager<I, O> {
+    return new HeartbeatManagerSenderImpl(
+      this.interval,
+      this.timeout,
+      this.failedRpcRequestsUntilUnreachable,
+      ownResourceId,
+      listener,
+      mainThreadExecutor,
+      this.clock,
+      log,
+    );
+  }
+}

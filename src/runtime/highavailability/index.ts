@@ -1,0 +1,27 @@
+// Leader election and retrieval (Flink's leaderelection, leaderretrieval and
+// highavailability packages): the interfaces, the standalone and embedded
+// implementations, and the HA services that hand them out.
+
+export type { LeaderRetrievalListener, LeaderRetrievalService } from './leader-retrieval.js';
+export type { LeaderContender, LeaderElectionService } from './leader-election.js';
+export type {
+  LeaderInformation,
+  LeaderRetrievalDriver,
+  LeaderRetrievalDriverFactory,
+  LeaderRetrievalEventHandler,
+} from './leader-retrieval-driver.js';
+export { kEmptyLeaderInformation } from './leader-retrieval-driver.js';
+export type { HighAvailabilityServices, JobIdLike } from './high-availability-services.js';
+export { DEFAULT_LEADER_ID } from './leader-ids.js';
+export {
+  IllegalLeaderServiceStateError,
+  LeaderRetrievalError,
+  LeaderServiceShutdownError,
+} from './errors.js';
+export { StandaloneLeaderRetrievalService } from './standalone-leader-retrieval-service.js';
+export { StandaloneLeaderElectionService } from './standalone-leader-election-service.js';
+export { DefaultLeaderRetrievalService } from './default-leader-retrieval-service.js';
+export { EmbeddedLeaderService } from './embedded-leader-service.js';
+export type { NotificationExecutor } from './embedded-leader-service.js';
+export { StandaloneHaServices } from './standalone-ha-services.js';
+export { EmbeddedHaServices } from './embedded-ha-services.js';

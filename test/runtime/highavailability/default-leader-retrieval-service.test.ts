@@ -1,0 +1,96 @@
+// Ports Flink's DefaultLeaderRetrievalServiceTest: the listener hears only real
+// leader changes, errors are forwarded, and nothing is heard after stop().
+
+import { expect } from 'chai';
+import { DefaultLeaderRetrievalService } from '../../../src/runtime/highavailability/default-leader-retrieval-service.js';
+import {
+  IllegalLeaderServiceStateError,
+  LeaderRetrievalError,
+} from '../../../src/runtime/highavailability/errors.js';
+import {
+  kEmptyLeaderInformation,
+  type LeaderRetrievalDriverFactory,
+  type LeaderRetrievalEventHandler,
+} from '../../../src/runtime/highavailability/leader-retrieval-driver.js';
+import { RecordingLeaderListener } from './testing-leader.js';
+
+/** A driver the test drives by hand, after Flink's TestingLeaderRetrievalDriver. */
+class TestingDriverFactory implements LeaderRetrievalDriverFactory {
+  handler: LeaderRetrievalEventHandler | null = null;
+  fatal: (error: Error) => void = () => undefined;
+  closed = 0;
+
+  createLeaderRetrievalDriver(
+    handler: LeaderRetrievalEventHandler,
+    fatalErrorHandler: (error: Error) => void,
+  ) {
+    this.handler = handler;
+    this.fatal = fatalErrorHandler;
+    return { close: () => void this.closed++ };
+  }
+
+  leader(leaderAddress: string | null, leaderSessionId: string | null): void {
+    this.handler?.notifyLeaderAddress({ leaderAddress, leaderSessionId });
+  }
+}
+
+describe('DefaultLeaderRetrievalService', () => {
+  let driver: TestingDriverFactory;
+  let service: DefaultLeaderRetrievalService;
+  let listener: RecordingLeaderListener;
+
+  beforeEach(() => {
+    driver = new TestingDriverFactory();
+    service = new DefaultLeaderRetrievalService(driver);
+    listener = new RecordingLeaderListener();
+    service.start(listener);
+  });
+
+  it('passes a new leader on to the listener', () => {
+    driver.leader('akka://flink/user/leader', 'session-1');
+    expect(listener.leaders).to.deep.equal([['akka://flink/user/leader', 'session-1']]);
+  });
+
+  it('passes the loss of the leader on as (null, null)', () => {
+    driver.leader('leader', 'session-1');
+    driver.handler?.notifyLeaderAddress(kEmptyLeaderInformation);
+    expect(listener.leaders).to.deep.equal([
+      ['leader', 'session-1'],
+      [null, null],
+    ]);
+  });
+
+  it('notifies only when the leader truly changed', () => {
+    driver.leader('leader', 'session-1');
+    driver.leader('leader', 'session-1');
+    driver.leader('leader', 'session-2');
+    driver.leader('other', 'session-2');
+    expect(listener.leaders).to.deep.equal([
+      ['leader', 'session-1'],
+      ['leader', 'session-2'],
+      ['other', 'session-2'],
+    ]);
+  });
+
+  it('forwards driver errors to the listener as LeaderRetrievalError', () => {
+    const cause = new Error('connection lost');
+    driver.fatal(cause);
+    expect(listener.errors).to.have.length(1);
+    expect(listener.errors[0]).to.be.instanceOf(LeaderRetrievalError);
+    expect(listener.errors[0]!.cause).to.equal(cause);
+  });
+
+  it('ignores leaders and errors reported after stop(), and closes the driver once', () => {
+    service.stop();
+    service.stop();
+    driver.leader('late', 'session');
+    driver.fatal(new Error('late'));
+    expect(listener.leaders).to.deep.equal([]);
+    expect(listener.errors).to.deep.equal([]);
+    expect(driver.closed).to.equal(1);
+  });
+
+  it('can be started only once', () => {
+    expect(() => service.start(new RecordingLeaderListener())).to.throw(IllegalLeaderServiceStateError);
+  });
+});
