@@ -59,6 +59,8 @@ export interface RpcServiceMetrics extends ActorSystemMetrics {
   readonly workers: number;
 }
 
+let mainThreadService: RpcService | undefined;
+
 export class RpcService {
   readonly askTimeoutMs: number;
   readonly system: ActorSystem;
@@ -91,7 +93,11 @@ export class RpcService {
         'RpcService.create() runs on the main thread; a worker receives its RpcService in start().',
       );
     }
-    return new RpcService(new MainThreadTransport(threadHost(0)), options);
+    if (mainThreadService) {
+      throw new RpcError('An RpcService is already running on the main thread; there is one per thread.');
+    }
+    mainThreadService = new RpcService(new MainThreadTransport(threadHost(0)), options);
+    return mainThreadService;
   }
 
   /** For the worker host: an RpcService over a worker transport. */
@@ -284,6 +290,7 @@ export class RpcService {
     for (const timer of this.scheduled) timer.cancel();
     this.scheduled.clear();
     this.system.terminate();
+    if (mainThreadService === this) mainThreadService = undefined;
     const failure = stopped.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
       log.error('An endpoint failed to stop while the RpcService closed:', failure.reason);

@@ -1,0 +1,15 @@
+// Configuration: typed options with Flink's keys and defaults, and the validated
+// settings objects derived from them.
+
+export { ClusterOptions } from './cluster-options.js';
+export { durationOption, integerOption } from './config-option.js';
+export type { ConfigOption, ConfigValue } from './config-option.js';
+export { Configuration } from './configuration.js';
+export { parseDurationMs } from './duration.js';
+export { HeartbeatManagerOptions, kFailedRpcDetectionDisabled } from './heartbeat-manager-options.js';
+export { HeartbeatServicesConfiguration } from './heartbeat-services-configuration.js';
+export { IllegalConfigurationError } from './illegal-configuration-error.js';
+export { RetryingRegistrationConfiguration } from './retrying-registration-configuration.js';
+export { RpcOptions } from './rpc-options.js';
+export { TaskManagerConfiguration } from './task-manager-configuration.js';
+export { TaskManagerOptions } from './task-manager-options.js';

@@ -1,0 +1,43 @@
+// Identifiers, mirroring Flink's AbstractID family (AllocationID, InstanceID, JobID,
+// ExecutionAttemptID) and ResourceID. Flink's ids are objects of two longs; here they
+// are branded strings of 32 hex characters (the same text Flink prints), so they
+// clone across worker threads for free and work as Map keys by value.
+
+import { customAlphabet } from 'nanoid';
+
+const generateHex32 = customAlphabet('0123456789abcdef', 32);
+
+/** Identifies a TaskExecutor (or any other process-like resource) in the cluster. */
+export type ResourceID = string & { readonly __brand: 'ResourceID' };
+/** Identifies one registration of a TaskExecutor at a ResourceManager. */
+export type InstanceID = string & { readonly __brand: 'InstanceID' };
+/** Identifies one allocation of a slot, from request to release. */
+export type AllocationID = string & { readonly __brand: 'AllocationID' };
+/** Identifies a job. */
+export type JobID = string & { readonly __brand: 'JobID' };
+/** Identifies one execution attempt of a task. */
+export type ExecutionAttemptID = string & { readonly __brand: 'ExecutionAttemptID' };
+
+/** Functions of one id type: `generate()` for a fresh random id, `of(text)` to brand a known one. */
+export interface IdFactory<I extends string> {
+  generate(): I;
+  of(text: string): I;
+}
+
+function idFactory<I extends string>(name: string): IdFactory<I> {
+  return {
+    generate: () => generateHex32() as I,
+    of(text: string): I {
+      if (typeof text !== 'string' || text.length === 0) {
+        throw new TypeError(`${name} must be a non-empty string, got ${String(text)}`);
+      }
+      return text as I;
+    },
+  };
+}
+
+export const ResourceID: IdFactory<ResourceID> = idFactory('ResourceID');
+export const InstanceID: IdFactory<InstanceID> = idFactory('InstanceID');
+export const AllocationID: IdFactory<AllocationID> = idFactory('AllocationID');
+export const JobID: IdFactory<JobID> = idFactory('JobID');
+export const ExecutionAttemptID: IdFactory<ExecutionAttemptID> = idFactory('ExecutionAttemptID');

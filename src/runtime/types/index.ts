@@ -1,0 +1,19 @@
+// The runtime's plain-data ids and messages, in one import.
+
+export { Acknowledge } from './acknowledge.js';
+export type { ClusterInformation } from './cluster-information.js';
+export { AllocationID, ExecutionAttemptID, InstanceID, JobID, ResourceID } from './ids.js';
+export type { IdFactory } from './ids.js';
+export { RegistrationResponse } from './registration-response.js';
+export type {
+  RegistrationFailure,
+  RegistrationRejection,
+  RegistrationSuccess,
+  TaskExecutorRegistrationResponse,
+  TaskExecutorRegistrationSuccess,
+} from './registration-response.js';
+export { ResourceProfile, generateDefaultSlotResourceProfile } from './resource-profile.js';
+export { SlotID } from './slot-id.js';
+export type { SlotOffer } from './slot-offer.js';
+export type { SlotReport, SlotStatus } from './slot-report.js';
+export type { HardwareDescription, TaskExecutorRegistration } from './task-executor-registration.js';

@@ -1,0 +1,51 @@
+// Answers to a registration attempt, mirroring Flink's RegistrationResponse with its
+// Success, Failure and Rejection subclasses. A failure is retried by
+// RetryingRegistration; a rejection is final. A discriminated union on `kind` keeps
+// the wire form plain data.
+
+import type { ClusterInformation } from './cluster-information.js';
+import type { InstanceID, ResourceID } from './ids.js';
+
+export interface RegistrationSuccess {
+  readonly kind: 'success';
+}
+
+/** Registration did not succeed this time; the caller retries after a delay. */
+export interface RegistrationFailure {
+  readonly kind: 'failure';
+  readonly reason: string;
+}
+
+/** Registration was refused for good; the caller stops trying. */
+export interface RegistrationRejection {
+  readonly kind: 'rejection';
+  readonly reason: string;
+}
+
+export type RegistrationResponse<S extends RegistrationSuccess = RegistrationSuccess> =
+  S | RegistrationFailure | RegistrationRejection;
+
+/** Mirrors TaskExecutorRegistrationSuccess. */
+export interface TaskExecutorRegistrationSuccess extends RegistrationSuccess {
+  readonly registrationId: InstanceID;
+  readonly resourceManagerResourceId: ResourceID;
+  readonly clusterInformation: ClusterInformation;
+}
+
+export type TaskExecutorRegistrationResponse = RegistrationResponse<TaskExecutorRegistrationSuccess>;
+
+export const RegistrationResponse = {
+  failure(reason: string): RegistrationFailure {
+    return { kind: 'failure', reason };
+  },
+  rejection(reason: string): RegistrationRejection {
+    return { kind: 'rejection', reason };
+  },
+  taskExecutorSuccess(
+    registrationId: InstanceID,
+    resourceManagerResourceId: ResourceID,
+    clusterInformation: ClusterInformation,
+  ): TaskExecutorRegistrationSuccess {
+    return { kind: 'success', registrationId, resourceManagerResourceId, clusterInformation };
+  },
+};
