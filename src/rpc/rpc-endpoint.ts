@@ -5,7 +5,6 @@
 // lifecycle and is cancelled when it terminates (FLINK-25085, FLINK-34427).
 
 import type { ActorRef } from '../actor/actor-ref.js';
-import type { ScheduledTimer } from '../actor/actor-system.js';
 import { getLogger } from '../actor/logger.js';
 import { nanoid } from 'nanoid';
 import { RpcInvalidStateError } from './errors.js';
@@ -15,6 +14,7 @@ import { RpcActor, type EndpointHooks } from './rpc-actor.js';
 import { CallAsync, kStart, kStop, kTerminate, RunAsync } from './rpc-messages.js';
 import type { RpcService } from './rpc-service.js';
 import type { ScheduledExecutor, ScheduledTask } from './scheduled-executor.js';
+import { TrackedTimer } from './tracked-timer.js';
 
 const log = getLogger('rpc-endpoint');
 
@@ -28,7 +28,7 @@ export class RpcEndpoint {
   private readonly rpcService: RpcService;
   private readonly selfRef: ActorRef;
   private readonly actor: RpcActor;
-  private readonly timers = new Set<EndpointTimer>();
+  private readonly timers = new Set<TrackedTimer>();
   private readonly termination: Promise<void>;
   private settleTermination!: (error: Error | undefined) => void;
   private running = false;
@@ -138,7 +138,7 @@ export class RpcEndpoint {
    */
   protected scheduleRunAsync(task: () => void, delayMs: number): ScheduledTask {
     if (!(delayMs >= 0)) throw new RangeError(`delay must be zero or greater, got ${delayMs}`);
-    const timer = new EndpointTimer(this.timers);
+    const timer = new TrackedTimer(this.timers);
     if (this.actor.state === 'TERMINATED') {
       log.warn(`scheduleRunAsync on terminated endpoint ${this.endpointId}; the task will not run.`);
       timer.cancel();
@@ -216,41 +216,5 @@ export class FencedRpcEndpoint<F extends string = string> extends RpcEndpoint {
 
   getFencingToken(): F {
     return this.fencingToken;
-  }
-}
-
-class EndpointTimer implements ScheduledTask {
-  private timer: ScheduledTimer | undefined;
-  private state: 'pending' | 'done' | 'cancelled' = 'pending';
-
-  constructor(private readonly owner: Set<EndpointTimer>) {
-    owner.add(this);
-  }
-
-  start(timer: ScheduledTimer): void {
-    this.timer = timer;
-  }
-
-  fire(run: () => void): void {
-    if (this.state !== 'pending') return;
-    this.state = 'done';
-    this.owner.delete(this);
-    run();
-  }
-
-  cancel(): boolean {
-    if (this.state !== 'pending') return false;
-    this.state = 'cancelled';
-    this.owner.delete(this);
-    this.timer?.cancel();
-    return true;
-  }
-
-  get isCancelled(): boolean {
-    return this.state === 'cancelled';
-  }
-
-  get isDone(): boolean {
-    return this.state !== 'pending';
   }
 }

@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { threadHost } from '../actor/address.js';
 import type { ActorRef } from '../actor/actor-ref.js';
-import { ActorSystem, type ActorSystemMetrics, type ScheduledTimer } from '../actor/actor-system.js';
+import { ActorSystem, type ActorSystemMetrics } from '../actor/actor-system.js';
 import { getLogger } from '../actor/logger.js';
 import { MainThreadTransport } from '../actor/message-port-transport.js';
 import type { Transport } from '../actor/transport.js';
@@ -18,6 +18,7 @@ import { RpcActor, type EndpointHooks } from './rpc-actor.js';
 import { kRpcPathPrefix, RpcEndpoint } from './rpc-endpoint.js';
 import { kRpcVersion, type RemoteHandshake } from './rpc-messages.js';
 import type { ScheduledExecutor, ScheduledTask } from './scheduled-executor.js';
+import { TrackedTimer } from './tracked-timer.js';
 import { WorkerHandle, type SpawnWorkerOptions } from './worker-handle.js';
 
 const log = getLogger('rpc-service');
@@ -68,7 +69,7 @@ export class RpcService {
   private readonly transport: Transport;
   private readonly endpoints = new Map<string, RpcEndpoint>();
   private readonly workers = new Set<WorkerHandle>();
-  private readonly scheduled = new Set<ScheduledTimer>();
+  private readonly scheduled = new Set<TrackedTimer>();
   private closing: Promise<void> | undefined;
 
   private constructor(transport: Transport, options: RpcServiceOptions) {
@@ -230,7 +231,7 @@ export class RpcService {
   getScheduledExecutor(): ScheduledExecutor {
     return {
       execute: (task) => {
-        this.getScheduledExecutor().schedule(task, 0);
+        this.schedule(task, 0);
       },
       schedule: (task, delayMs) => this.schedule(task, delayMs),
     };
@@ -238,29 +239,10 @@ export class RpcService {
 
   private schedule(task: () => void, delayMs: number): ScheduledTask {
     if (!(delayMs >= 0)) throw new RangeError(`delay must be zero or greater, got ${delayMs}`);
-    let state: 'pending' | 'done' | 'cancelled' = this.closing ? 'cancelled' : 'pending';
-    const timer = this.system.scheduleOnce(delayMs, () => {
-      this.scheduled.delete(timer);
-      state = 'done';
-      task();
-    });
-    if (state === 'cancelled') timer.cancel();
-    else this.scheduled.add(timer);
-    const scheduled = this.scheduled;
-    return {
-      cancel() {
-        if (state !== 'pending') return false;
-        state = 'cancelled';
-        scheduled.delete(timer);
-        return timer.cancel();
-      },
-      get isCancelled() {
-        return state === 'cancelled';
-      },
-      get isDone() {
-        return state !== 'pending';
-      },
-    };
+    const scheduled = new TrackedTimer(this.scheduled);
+    if (this.closing) scheduled.cancel();
+    else scheduled.start(this.system.scheduleOnce(delayMs, () => scheduled.fire(task)));
+    return scheduled;
   }
 
   // ---- shutdown ---------------------------------------------------------------------
@@ -287,8 +269,7 @@ export class RpcService {
     const endpoints = [...this.endpoints.values()];
     const stopped = await Promise.allSettled(endpoints.map((endpoint) => endpoint.closeAsync()));
     await Promise.allSettled([...this.workers].map((worker) => worker.terminate()));
-    for (const timer of this.scheduled) timer.cancel();
-    this.scheduled.clear();
+    for (const timer of [...this.scheduled]) timer.cancel();
     this.system.terminate();
     if (mainThreadService === this) mainThreadService = undefined;
     const failure = stopped.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -49,7 +49,9 @@ for (const path of kPaths) {
       const gateway = await service.rpc.connect(address!, EchoGateway);
       const error = await gateway.slow(50).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(RpcTimeoutError);
-      expect((error as Error).message).to.include('EchoGateway.slow').and.include(address!);
+      expect((error as Error).message)
+        .to.include('EchoGateway.slow')
+        .and.include(address!);
       expect((error as Error).message).to.include('50 ms');
     });
   });
@@ -71,16 +73,26 @@ describe('bad input at the receiver', () => {
       const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const junk = (): unknown => {
         switch (Math.floor(random() * 10)) {
-          case 0: return null;
-          case 1: return 'garbage';
-          case 2: return { k: Math.floor(random() * 20) - 5 };
-          case 3: return { k: 1, to: 42, id: 'x' };
-          case 4: return { k: 1, to: '/user/rpc/echo', id: Math.floor(random() * 1e6) + 1e9, body: { m: 7 } };
-          case 5: return { k: 0, to: '/user/rpc/echo', body: { m: 'nope', a: 'not-array' } };
-          case 6: return { k: 2, id: 'abc' };
-          case 7: return [1, { k: 3 }, { k: 1 }];
-          case 8: return { k: 10, peer: 5 };
-          default: return { k: 1, to: '/user/rpc/nobody', id: Math.floor(random() * 1e6) + 2e9, body: {} };
+          case 0:
+            return null;
+          case 1:
+            return 'garbage';
+          case 2:
+            return { k: Math.floor(random() * 20) - 5 };
+          case 3:
+            return { k: 1, to: 42, id: 'x' };
+          case 4:
+            return { k: 1, to: '/user/rpc/echo', id: Math.floor(random() * 1e6) + 1e9, body: { m: 7 } };
+          case 5:
+            return { k: 0, to: '/user/rpc/echo', body: { m: 'nope', a: 'not-array' } };
+          case 6:
+            return { k: 2, id: 'abc' };
+          case 7:
+            return [1, { k: 3 }, { k: 1 }];
+          case 8:
+            return { k: 10, peer: 5 };
+          default:
+            return { k: 1, to: '/user/rpc/nobody', id: Math.floor(random() * 1e6) + 2e9, body: {} };
         }
       };
       for (let i = 0; i < 3000; i++) port.postMessage(junk());

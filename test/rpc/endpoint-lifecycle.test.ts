@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { defineGateway, type RpcGateway } from '../../src/rpc/gateway.js';
 import { RpcEndpoint } from '../../src/rpc/rpc-endpoint.js';
-import { EndpointNotStartedError, RecipientUnreachableError, RpcError, RpcInvalidStateError } from '../../src/rpc/errors.js';
+import {
+  EndpointNotStartedError,
+  RecipientUnreachableError,
+  RpcError,
+  RpcInvalidStateError,
+} from '../../src/rpc/errors.js';
 import type { RpcService } from '../../src/rpc/rpc-service.js';
 import { useRpcService } from '../support/paths.js';
 
@@ -9,7 +14,10 @@ interface LifecycleGateway extends RpcGateway {
   ping(): Promise<string>;
   isRunningNow(): Promise<boolean>;
 }
-const LifecycleGateway = defineGateway<LifecycleGateway>('LifecycleGateway', { ping: 'ask', isRunningNow: 'ask' });
+const LifecycleGateway = defineGateway<LifecycleGateway>('LifecycleGateway', {
+  ping: 'ask',
+  isRunningNow: 'ask',
+});
 
 /** An endpoint whose hooks a test can steer. */
 class TestEndpoint extends RpcEndpoint {
@@ -60,7 +68,13 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
 
 async function pending(promise: Promise<unknown>): Promise<boolean> {
   const marker = Symbol('pending');
-  const result = await Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((r) => setImmediate(() => r(marker)))]);
+  const result = await Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    new Promise((r) => setImmediate(() => r(marker))),
+  ]);
   return result === marker;
 }
 

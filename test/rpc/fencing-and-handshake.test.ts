@@ -23,7 +23,9 @@ for (const path of kPaths) {
       const error = await wrong.whoAmI().catch((e: unknown) => e);
       expect(error).to.be.instanceOf(FencingTokenError);
       expect((error as FencingTokenError).code).to.equal('ERR_FENCING_TOKEN');
-      expect((error as Error).message).to.include('token-2').and.include('token-1');
+      expect((error as Error).message)
+        .to.include('token-2')
+        .and.include('token-1');
     });
 
     it('an unfenced gateway to a fenced endpoint fails with UnknownMessage and has no token', async () => {
