@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { MessageChannel } from 'node:worker_threads';
+import { ActorSystem, type Actor } from '../../src/actor/actor-system.js';
+import { PortLink } from '../../src/actor/port-link.js';
+import { Kind, type DataEnvelope } from '../../src/actor/protocol.js';
+import {
+  LoopbackLink,
+  type Link,
+  type Transport,
+  type TransportListener,
+} from '../../src/actor/transport.js';
+
+/** A transport with only the same-thread link. */
+class LocalTransport implements Transport {
+  readonly localHost = 'thread-0';
+  private loopback!: LoopbackLink;
+  start(listener: TransportListener): void {
+    this.loopback = new LoopbackLink(this.localHost, listener);
+  }
+  link(): Link {
+    return this.loopback;
+  }
+  close(): void {}
+}
+
+describe('mailboxes', () => {
+  it('a busy actor cannot starve the others in its thread', async () => {
+    const system = new ActorSystem({ transport: new LocalTransport(), throughput: 5 });
+    const order: string[] = [];
+    const actor = (name: string): Actor => ({ receive: () => void order.push(name) });
+    const busy = system.spawn('/user/busy', actor('busy'));
+    const quiet = system.spawn('/user/quiet', actor('quiet'));
+    for (let i = 0; i < 100; i++) busy.tell(i);
+    quiet.tell('hello');
+    const done = system.spawn('/user/done', { receive: () => 'done' });
+    await done.ask('?', 1000);
+    // The quiet actor's one message ran after at most one turn of the busy one.
+    expect(order.indexOf('quiet')).to.be.at.most(5);
+    expect(order.filter((n) => n === 'busy')).to.have.length(100);
+    system.terminate();
+  });
+
+  it('processes one message at a time, in order, and yields to the event loop under load', async () => {
+    const system = new ActorSystem({ transport: new LocalTransport(), turnBudget: 100 });
+    const seen: number[] = [];
+    let timerRan = -1;
+    const ref = system.spawn('/user/a', {
+      receive: (m, isAsk) => (isAsk ? 'end' : void seen.push(m as number)),
+    });
+    setTimeout(() => (timerRan = seen.length), 0);
+    for (let i = 0; i < 5000; i++) ref.tell(i);
+    expect(await ref.ask('last', 5000)).to.equal('end');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).to.deep.equal(Array.from({ length: 5000 }, (_, i) => i));
+    expect(timerRan).to.be.within(0, 4999);
+    system.terminate();
+  });
+
+  it('a tell to a missing actor is a dead letter, an ask to one fails at once', async () => {
+    const system = new ActorSystem({ transport: new LocalTransport() });
+    const ghost = system.refFor({ protocol: 'node', system: 'flink', host: 'thread-0', path: '/user/ghost' });
+    ghost.tell('hello?');
+    expect(system.metrics().deadLetters).to.equal(1);
+    const error = (await ghost.ask('anyone?', 60_000).catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).to.equal('ERR_ACTOR_UNREACHABLE');
+    system.terminate();
+  });
+});
+
+describe('micro-batching', () => {
+  it('envelopes sent in one tick leave as one postMessage, in order', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const received: unknown[] = [];
+    const listener: TransportListener = {
+      deliver: () => {},
+      malformed: () => {},
+      undeliverable: () => {},
+      linkDown: () => {},
+    };
+    const link = new PortLink('thread-9', listener, { control: () => {} });
+    link.attach(port1);
+    let posts = 0;
+    const post = port1.postMessage.bind(port1);
+    port1.postMessage = (value: unknown) => {
+      posts++;
+      post(value);
+    };
+    port2.on('message', (frame) => received.push(frame));
+    for (let i = 0; i < 256; i++) link.send({ k: Kind.Tell, to: '/user/x', body: i } as DataEnvelope);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(posts).to.equal(1);
+    expect(received).to.have.length(1);
+    expect((received[0] as { body: number }[]).map((e) => e.body)).to.deep.equal(
+      Array.from({ length: 256 }, (_, i) => i),
+    );
+    link.markDown('test over');
+    port2.close();
+  });
+});
