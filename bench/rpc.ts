@@ -1,0 +1,134 @@
+// bench:rpc: threadlink asks and tells against a raw MessagePort echo and
+// comlink, main thread to worker, in one process, in interleaved rounds.
+// Prints a table and one JSON line of medians and ratios.
+
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { RpcService } from '../src/index.js';
+import { BenchGateway } from './fixtures/rpc-bench-endpoint.js';
+import { median, printTable, round } from './stats.js';
+
+const kRounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const kSequential = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
+const kPipelined = Number(process.env.BENCH_PIPELINED ?? 50_000);
+const kInFlight = 256;
+const kTells = Number(process.env.BENCH_TELLS ?? 200_000);
+
+type Echo = (value: number) => Promise<number>;
+
+function rawEcho(port: MessagePort): Echo {
+  const waiting = new Map<number, (value: number) => void>();
+  let nextId = 0;
+  port.on('message', (message: { id: number; value: number }) => {
+    const resolve = waiting.get(message.id)!;
+    waiting.delete(message.id);
+    resolve(message.value);
+  });
+  return (value) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      port.postMessage({ id, value });
+    });
+}
+
+/** Mean µs per sequential round trip. */
+async function sequential(echo: Echo, n: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await echo(i);
+  return ((performance.now() - started) * 1000) / n;
+}
+
+/** Round trips per second with `inFlight` calls outstanding at all times. */
+async function pipelined(echo: Echo, n: number, inFlight: number): Promise<number> {
+  const started = performance.now();
+  let sent = 0;
+  const lane = async () => {
+    while (sent < n) {
+      sent++;
+      await echo(sent);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return n / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const rpc = RpcService.create({ askTimeoutMs: 60_000 });
+  const module = new URL('./fixtures/rpc-bench-endpoint.js', import.meta.url);
+  const [a, b] = await Promise.all([rpc.spawnWorker(module), rpc.spawnWorker(module)]);
+  const gatewayA = await rpc.connect(a!.result as string, BenchGateway);
+
+  const raw = new MessageChannel();
+  const comlinkChannel = new MessageChannel();
+  const baseline = new Worker(new URL('./fixtures/raw-worker.js', import.meta.url), {
+    workerData: { raw: raw.port2, comlink: comlinkChannel.port2 },
+    transferList: [raw.port2, comlinkChannel.port2],
+  });
+  const comlinkRemote = Comlink.wrap<{ echo: Echo }>(
+    comlinkChannel.port1 as unknown as Parameters<typeof Comlink.wrap>[0],
+  );
+
+  const echoes: Record<string, Echo> = {
+    raw: rawEcho(raw.port1),
+    threadlink: (v) => gatewayA.echo(v),
+    comlink: (v) => comlinkRemote.echo(v),
+  };
+  // Warm up every path.
+  for (const echo of Object.values(echoes)) await sequential(echo, 2000);
+  await gatewayA.askPeer(b!.result as string, 500);
+
+  const samples: Record<string, number[]> = {};
+  const add = (key: string, value: number) => (samples[key] ??= []).push(value);
+  for (let r = 0; r < kRounds; r++) {
+    for (const [name, echo] of Object.entries(echoes)) add(`rtt.${name}`, await sequential(echo, kSequential));
+    for (const [name, echo] of Object.entries(echoes)) {
+      add(`pipelined.${name}`, await pipelined(echo, name === 'comlink' ? kPipelined / 5 : kPipelined, kInFlight));
+    }
+    const before = await gatewayA.counted();
+    const started = performance.now();
+    for (let i = 0; i < kTells; i++) gatewayA.count(1);
+    const after = await gatewayA.counted();
+    if (after - before !== kTells) throw new Error(`lost tells: ${after - before} of ${kTells}`);
+    add('tells.threadlink', kTells / ((performance.now() - started) / 1000));
+    add('rtt.workerToWorker', await gatewayA.askPeer(b!.result as string, kSequential));
+  }
+
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  const ratios = {
+    askVsRawRtt: m['rtt.threadlink']! / m['rtt.raw']!,
+    pipelinedVsRaw: m['pipelined.threadlink']! / m['pipelined.raw']!,
+    pipelinedVsComlink: m['pipelined.threadlink']! / m['pipelined.comlink']!,
+    workerToWorkerVsMainToWorker: m['rtt.workerToWorker']! / m['rtt.threadlink']!,
+  };
+  const goals = {
+    askVsRawRtt: ratios.askVsRawRtt <= 1.3,
+    pipelinedVsRaw: ratios.pipelinedVsRaw >= 1,
+    pipelinedVsComlink: ratios.pipelinedVsComlink >= 5,
+    workerToWorkerVsMainToWorker: ratios.workerToWorkerVsMainToWorker <= 1.1,
+  };
+
+  printTable([
+    { measure: 'round trip, µs (main → worker)', raw: round(m['rtt.raw']!), threadlink: round(m['rtt.threadlink']!), comlink: round(m['rtt.comlink']!) },
+    { measure: `pipelined, ${kInFlight} in flight, calls/s`, raw: round(m['pipelined.raw']!, 0), threadlink: round(m['pipelined.threadlink']!, 0), comlink: round(m['pipelined.comlink']!, 0) },
+    { measure: 'tells/s', raw: '-', threadlink: round(m['tells.threadlink']!, 0), comlink: '-' },
+    { measure: 'round trip, µs (worker → worker)', raw: '-', threadlink: round(m['rtt.workerToWorker']!), comlink: '-' },
+  ]);
+  console.log();
+  printTable(
+    Object.entries(ratios).map(([ratio, value]) => ({
+      ratio,
+      value: round(value),
+      goal: { askVsRawRtt: '<= 1.3', pipelinedVsRaw: '>= 1', pipelinedVsComlink: '>= 5', workerToWorkerVsMainToWorker: '<= 1.1' }[ratio]!,
+      met: goals[ratio as keyof typeof goals] ? 'yes' : 'no',
+    })),
+  );
+  console.log(JSON.stringify({ bench: 'rpc', rounds: kRounds, node: process.version, medians: m, ratios, goals }));
+
+  comlinkChannel.port1.close();
+  raw.port1.close();
+  await baseline.terminate();
+  await rpc.closeAsync();
+}
+
+await main();
