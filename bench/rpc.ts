@@ -81,9 +81,13 @@ async function main(): Promise<void> {
   const samples: Record<string, number[]> = {};
   const add = (key: string, value: number) => (samples[key] ??= []).push(value);
   for (let r = 0; r < kRounds; r++) {
-    for (const [name, echo] of Object.entries(echoes)) add(`rtt.${name}`, await sequential(echo, kSequential));
+    for (const [name, echo] of Object.entries(echoes))
+      add(`rtt.${name}`, await sequential(echo, kSequential));
     for (const [name, echo] of Object.entries(echoes)) {
-      add(`pipelined.${name}`, await pipelined(echo, name === 'comlink' ? kPipelined / 5 : kPipelined, kInFlight));
+      add(
+        `pipelined.${name}`,
+        await pipelined(echo, name === 'comlink' ? kPipelined / 5 : kPipelined, kInFlight),
+      );
     }
     const before = await gatewayA.counted();
     const started = performance.now();
@@ -109,21 +113,43 @@ async function main(): Promise<void> {
   };
 
   printTable([
-    { measure: 'round trip, µs (main → worker)', raw: round(m['rtt.raw']!), threadlink: round(m['rtt.threadlink']!), comlink: round(m['rtt.comlink']!) },
-    { measure: `pipelined, ${kInFlight} in flight, calls/s`, raw: round(m['pipelined.raw']!, 0), threadlink: round(m['pipelined.threadlink']!, 0), comlink: round(m['pipelined.comlink']!, 0) },
+    {
+      measure: 'round trip, µs (main → worker)',
+      raw: round(m['rtt.raw']!),
+      threadlink: round(m['rtt.threadlink']!),
+      comlink: round(m['rtt.comlink']!),
+    },
+    {
+      measure: `pipelined, ${kInFlight} in flight, calls/s`,
+      raw: round(m['pipelined.raw']!, 0),
+      threadlink: round(m['pipelined.threadlink']!, 0),
+      comlink: round(m['pipelined.comlink']!, 0),
+    },
     { measure: 'tells/s', raw: '-', threadlink: round(m['tells.threadlink']!, 0), comlink: '-' },
-    { measure: 'round trip, µs (worker → worker)', raw: '-', threadlink: round(m['rtt.workerToWorker']!), comlink: '-' },
+    {
+      measure: 'round trip, µs (worker → worker)',
+      raw: '-',
+      threadlink: round(m['rtt.workerToWorker']!),
+      comlink: '-',
+    },
   ]);
   console.log();
   printTable(
     Object.entries(ratios).map(([ratio, value]) => ({
       ratio,
       value: round(value),
-      goal: { askVsRawRtt: '<= 1.3', pipelinedVsRaw: '>= 1', pipelinedVsComlink: '>= 5', workerToWorkerVsMainToWorker: '<= 1.1' }[ratio]!,
+      goal: {
+        askVsRawRtt: '<= 1.3',
+        pipelinedVsRaw: '>= 1',
+        pipelinedVsComlink: '>= 5',
+        workerToWorkerVsMainToWorker: '<= 1.1',
+      }[ratio]!,
       met: goals[ratio as keyof typeof goals] ? 'yes' : 'no',
     })),
   );
-  console.log(JSON.stringify({ bench: 'rpc', rounds: kRounds, node: process.version, medians: m, ratios, goals }));
+  console.log(
+    JSON.stringify({ bench: 'rpc', rounds: kRounds, node: process.version, medians: m, ratios, goals }),
+  );
 
   comlinkChannel.port1.close();
   raw.port1.close();

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     for (const g of gateways) console.log(`  ${await g.greet('main')}`);
 
     step('A wildcard address finds whichever greeter is alive');
-    const any = await rpc.connect('node://flink@thread-' + workers[1]!.threadId + '/user/rpc/greeter_*', GreeterGateway);
+    const any = await rpc.connect(
+      'node://flink@thread-' + workers[1]!.threadId + '/user/rpc/greeter_*',
+      GreeterGateway,
+    );
     console.log(`  resolved to ${any.getAddress()}`);
 
     step('Worker-to-worker: greeter_0 calls greeter_2 over a direct channel');
