@@ -14,6 +14,13 @@ import type { Link, TransportListener } from './transport.js';
 /** Slots per envelope in a frame: kind, id, to, body (or error). */
 const kSlots = 4;
 
+/**
+ * A batch this large leaves at once instead of at the end of the tick, so the
+ * peer starts on it while this thread keeps producing. Unbounded batches made
+ * the two threads take turns, each idle about 45% of the time (profiled).
+ */
+const kMaxBatch = 64;
+
 export interface LinkControl {
   /** A link envelope (broker traffic) arrived on this link. */
   control(link: PortLink, envelope: LinkEnvelope): void;
@@ -58,6 +65,7 @@ export class PortLink implements Link {
     }
     if (this.batch) {
       this.batch.push(envelope);
+      if (this.batch.length >= kMaxBatch && this.port) this.flushBatch();
     } else {
       this.batch = [envelope];
       if (this.port) this.scheduleFlush();
