@@ -3,6 +3,7 @@
 // on Symbol.for(...) so it holds across copies of this module; the error codec
 // rebuilds the same class when an error crosses a thread.
 
+import { hasBrandedInstance } from '../actor/branded-error.js';
 import { registerErrorClass } from '../actor/error-codec.js';
 import type { AskFailures, MessageInfo } from '../actor/errors.js';
 
@@ -19,13 +20,7 @@ export class RpcError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null || !(kRpcError in value)) return false;
-    if (this === RpcError) return true;
-    // Same module: the prototype chain; another copy of it: the class name along the chain.
-    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-      if (proto === this.prototype || proto.constructor?.name === this.name) return true;
-    }
-    return false;
+    return hasBrandedInstance(this, RpcError, kRpcError, value);
   }
 }
 Object.defineProperty(RpcError.prototype, kRpcError, { value: true });

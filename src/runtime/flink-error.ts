@@ -3,6 +3,7 @@
 // on Symbol.for(...) so it holds across copies of this module and after an error
 // has crossed a thread (the codec rebuilds registered classes by name).
 
+import { hasBrandedInstance } from '../actor/branded-error.js';
 import { registerErrorClass } from '../actor/error-codec.js';
 
 const kFlinkError = Symbol.for('threadlink.error.FlinkError');
@@ -18,13 +19,7 @@ export class FlinkError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null || !(kFlinkError in value)) return false;
-    if (this === FlinkError) return true;
-    // Same module: the prototype chain; another copy of it: the class name along the chain.
-    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-      if (proto === this.prototype || proto.constructor?.name === this.name) return true;
-    }
-    return false;
+    return hasBrandedInstance(this, FlinkError, kFlinkError, value);
   }
 }
 Object.defineProperty(FlinkError.prototype, kFlinkError, { value: true });
