@@ -17,6 +17,10 @@ export type AllocationID = string & { readonly __brand: 'AllocationID' };
 export type JobID = string & { readonly __brand: 'JobID' };
 /** Identifies one execution attempt of a task. */
 export type ExecutionAttemptID = string & { readonly __brand: 'ExecutionAttemptID' };
+/** A ResourceManager's leader session; the fencing token of its endpoint. Flink wraps a UUID. */
+export type ResourceManagerId = string & { readonly __brand: 'ResourceManagerId' };
+/** A JobMaster's leader session; the fencing token of its endpoint. Flink wraps a UUID. */
+export type JobMasterId = string & { readonly __brand: 'JobMasterId' };
 
 /** Functions of one id type: `generate()` for a fresh random id, `of(text)` to brand a known one. */
 export interface IdFactory<I extends string> {
@@ -41,3 +45,5 @@ export const InstanceID: IdFactory<InstanceID> = idFactory('InstanceID');
 export const AllocationID: IdFactory<AllocationID> = idFactory('AllocationID');
 export const JobID: IdFactory<JobID> = idFactory('JobID');
 export const ExecutionAttemptID: IdFactory<ExecutionAttemptID> = idFactory('ExecutionAttemptID');
+export const ResourceManagerId: IdFactory<ResourceManagerId> = idFactory('ResourceManagerId');
+export const JobMasterId: IdFactory<JobMasterId> = idFactory('JobMasterId');

@@ -2,10 +2,28 @@
 
 export { Acknowledge } from './acknowledge.js';
 export type { ClusterInformation } from './cluster-information.js';
-export { AllocationID, ExecutionAttemptID, InstanceID, JobID, ResourceID } from './ids.js';
+export type {
+  AllocatedSlotInfo,
+  AllocatedSlotReport,
+  TaskExecutorHeartbeatPayload,
+  TaskExecutorToJobManagerHeartbeatPayload,
+} from './heartbeat-payloads.js';
+export {
+  AllocationID,
+  ExecutionAttemptID,
+  InstanceID,
+  JobID,
+  JobMasterId,
+  ResourceID,
+  ResourceManagerId,
+} from './ids.js';
 export type { IdFactory } from './ids.js';
 export { RegistrationResponse } from './registration-response.js';
 export type {
+  JMTMRegistrationResponse,
+  JMTMRegistrationSuccess,
+  JobMasterRegistrationResponse,
+  JobMasterRegistrationSuccess,
   RegistrationFailure,
   RegistrationRejection,
   RegistrationSuccess,
@@ -17,3 +35,8 @@ export { SlotID } from './slot-id.js';
 export type { SlotOffer } from './slot-offer.js';
 export type { SlotReport, SlotStatus } from './slot-report.js';
 export type { HardwareDescription, TaskExecutorRegistration } from './task-executor-registration.js';
+export type {
+  ResourceOverview,
+  TaskManagerInfo,
+  TaskManagerRegistrationInformation,
+} from './task-manager-info.js';

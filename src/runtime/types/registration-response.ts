@@ -4,7 +4,7 @@
 // the wire form plain data.
 
 import type { ClusterInformation } from './cluster-information.js';
-import type { InstanceID, ResourceID } from './ids.js';
+import type { InstanceID, ResourceID, ResourceManagerId } from './ids.js';
 
 export interface RegistrationSuccess {
   readonly kind: 'success';
@@ -34,6 +34,22 @@ export interface TaskExecutorRegistrationSuccess extends RegistrationSuccess {
 
 export type TaskExecutorRegistrationResponse = RegistrationResponse<TaskExecutorRegistrationSuccess>;
 
+/** Mirrors JMTMRegistrationSuccess: a JobMaster accepted a TaskExecutor. */
+export interface JMTMRegistrationSuccess extends RegistrationSuccess {
+  /** The JobMaster's own ResourceID, which the TaskExecutor monitors by heartbeat. */
+  readonly resourceId: ResourceID;
+}
+
+export type JMTMRegistrationResponse = RegistrationResponse<JMTMRegistrationSuccess>;
+
+/** Mirrors JobMasterRegistrationSuccess: a ResourceManager accepted a JobMaster. */
+export interface JobMasterRegistrationSuccess extends RegistrationSuccess {
+  readonly resourceManagerId: ResourceManagerId;
+  readonly resourceManagerResourceId: ResourceID;
+}
+
+export type JobMasterRegistrationResponse = RegistrationResponse<JobMasterRegistrationSuccess>;
+
 export const RegistrationResponse = {
   failure(reason: string): RegistrationFailure {
     return { kind: 'failure', reason };
@@ -47,5 +63,14 @@ export const RegistrationResponse = {
     clusterInformation: ClusterInformation,
   ): TaskExecutorRegistrationSuccess {
     return { kind: 'success', registrationId, resourceManagerResourceId, clusterInformation };
+  },
+  jmtmSuccess(resourceId: ResourceID): JMTMRegistrationSuccess {
+    return { kind: 'success', resourceId };
+  },
+  jobMasterSuccess(
+    resourceManagerId: ResourceManagerId,
+    resourceManagerResourceId: ResourceID,
+  ): JobMasterRegistrationSuccess {
+    return { kind: 'success', resourceManagerId, resourceManagerResourceId };
   },
 };

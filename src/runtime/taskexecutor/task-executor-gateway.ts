@@ -1,0 +1,52 @@
+// The TaskExecutor's RPC interface, as the ResourceManager and the JobMaster see
+// it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint,
+// file and metric calls that threadlink has no use for. Task deployment
+// (submitTask, cancelTask) arrives with the JobMaster.
+
+import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
+import type { Acknowledge } from '../types/acknowledge.js';
+import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
+import type { AllocationID, JobID, ResourceID, ResourceManagerId } from '../types/ids.js';
+import type { ResourceProfile } from '../types/resource-profile.js';
+import type { SlotID } from '../types/slot-id.js';
+
+export interface TaskExecutorGateway extends RpcGateway {
+  /**
+   * The ResourceManager `resourceManagerId` asks for slot `slotId` on behalf of
+   * `jobId`, whose JobMaster is found through leader retrieval (or at `targetAddress`).
+   */
+  requestSlot(
+    slotId: SlotID,
+    jobId: JobID,
+    allocationId: AllocationID,
+    resourceProfile: ResourceProfile,
+    targetAddress: string,
+    resourceManagerId: ResourceManagerId,
+    timeoutMs: number,
+  ): Promise<Acknowledge>;
+  /** Frees the slot of `allocationId`; always acknowledged, even if it is unknown. */
+  freeSlot(allocationId: AllocationID, cause: Error, timeoutMs: number): Promise<Acknowledge>;
+  /** Frees the job's slots that were allocated but never activated by its JobMaster. */
+  freeInactiveSlots(jobId: JobID, timeoutMs: number): void;
+  /** The JobMaster `resourceId` asks for a heartbeat, telling which slots it believes it holds. */
+  heartbeatFromJobManager(resourceId: ResourceID, allocatedSlotReport: AllocatedSlotReport): Promise<void>;
+  /** The ResourceManager `resourceId` asks for a heartbeat; the reply carries the slot report. */
+  heartbeatFromResourceManager(resourceId: ResourceID): Promise<void>;
+  /** The JobMaster of `jobId` has let this TaskExecutor go; reconnect to its leader. */
+  disconnectJobManager(jobId: JobID, cause: Error): void;
+  /** The ResourceManager has let this TaskExecutor go; close the connection and register again. */
+  disconnectResourceManager(cause: Error): void;
+  /** Whether the TaskExecutor holds nothing a job still needs. */
+  canBeReleased(): Promise<boolean>;
+}
+
+export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecutorGateway', {
+  requestSlot: { timeoutArg: 6 },
+  freeSlot: { timeoutArg: 2 },
+  freeInactiveSlots: 'tell',
+  heartbeatFromJobManager: 'ask',
+  heartbeatFromResourceManager: 'ask',
+  disconnectJobManager: 'tell',
+  disconnectResourceManager: 'tell',
+  canBeReleased: 'ask',
+});
