@@ -256,6 +256,11 @@ export class RpcService {
    * service started, and every scheduled task. Everything is torn down even if
    * an endpoint fails to stop; the first such failure then rejects the result.
    */
+  /** Whether closeAsync has been called; endpoints stopping now are part of a shutdown. */
+  isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
   closeAsync(): Promise<void> {
     this.closing ??= this.close();
     return this.closing;

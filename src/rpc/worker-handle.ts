@@ -6,7 +6,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { threadHost } from '../actor/address.js';
-import { decodeError } from '../actor/error-codec.js';
+import { decodeError, encodeError } from '../actor/error-codec.js';
 import { getLogger } from '../actor/logger.js';
 import type { MainThreadTransport } from '../actor/message-port-transport.js';
 import { boundedCall, wrapAdmin, type StartOutcome, type WorkerMetrics } from './admin-channel.js';
@@ -59,6 +59,12 @@ export class WorkerHandle {
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
   }
 
+  /** The uncaught error that ended the worker, if one did. */
+  get failure(): Error | undefined {
+    return this.failureCause;
+  }
+  private failureCause: Error | undefined;
+
   get threadId(): number {
     return this.worker.threadId;
   }
@@ -90,7 +96,12 @@ export class WorkerHandle {
     const handle = new WorkerHandle(worker, wrapAdmin(admin.port1), admin.port1, timeouts);
     transport.addWorker(handle.host, data.port1);
     trackWorker(handle.exited);
-    worker.on('error', (error) => log.error(`Worker ${handle.host} failed:`, error));
+    worker.on('error', (error) => {
+      // Node keeps name, message, code and cause of an uncaught error; the codec
+      // turns it back into its registered class.
+      handle.failureCause = decodeError(encodeError(error), handle.host);
+      log.debug(`Worker ${handle.host} failed:`, error);
+    });
     handle.exited.then((code) => {
       transport.workerExited(handle.host, code);
       admin.port1.close();

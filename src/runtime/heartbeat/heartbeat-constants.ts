@@ -5,4 +5,4 @@ export const kDefaultHeartbeatInterval = 10_000;
 export const kDefaultHeartbeatTimeout = 50_000;
 export const kDefaultFailedRpcRequestsUntilUnreachable = 2;
 /** `heartbeat.rpc-failure-threshold` value that turns unreachable-target detection off. */
-export const kFailedRpcDetectionDisabled = -1;
+export { kFailedRpcDetectionDisabled } from '../configuration/heartbeat-manager-options.js';

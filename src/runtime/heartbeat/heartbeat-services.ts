@@ -4,6 +4,8 @@
 // heartbeat.rpc-failure-threshold onto them.
 
 import { kSystemClock, type Clock, type ScheduledExecutor } from '../../rpc/scheduled-executor.js';
+import type { Configuration } from '../configuration/configuration.js';
+import { HeartbeatServicesConfiguration } from '../configuration/heartbeat-services-configuration.js';
 import {
   kDefaultFailedRpcRequestsUntilUnreachable,
   kDefaultHeartbeatInterval,
@@ -50,6 +52,17 @@ export class HeartbeatServices {
         'The number of failed heartbeat RPC requests has to be larger than 0 or -1 (deactivated).',
       );
     }
+  }
+
+  /** Services with `heartbeat.interval`, `heartbeat.timeout` and `heartbeat.rpc-failure-threshold` from `conf`. */
+  static fromConfiguration(conf: Configuration, clock: Clock = kSystemClock): HeartbeatServices {
+    const settings = HeartbeatServicesConfiguration.fromConfiguration(conf);
+    return new HeartbeatServices(
+      settings.heartbeatIntervalMs,
+      settings.heartbeatTimeoutMs,
+      settings.failedRpcRequestsUntilUnreachable,
+      clock,
+    );
   }
 
   /** A manager that only answers heartbeat requests (a TaskExecutor's side). */

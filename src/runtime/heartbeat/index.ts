@@ -11,7 +11,6 @@ export {
   kDefaultFailedRpcRequestsUntilUnreachable,
   kDefaultHeartbeatInterval,
   kDefaultHeartbeatTimeout,
-  kFailedRpcDetectionDisabled,
 } from './heartbeat-constants.js';
 export { DefaultHeartbeatMonitor, defaultHeartbeatMonitorFactory } from './default-heartbeat-monitor.js';
 export type { HeartbeatMonitorState } from './default-heartbeat-monitor.js';

@@ -1,0 +1,5 @@
+// The cluster layer: the embedded MiniCluster, the node API users start with.
+
+export { MiniCluster } from './mini-cluster.js';
+export type { MiniClusterOptions, TaskExecutorExit, TaskExecutorProcess } from './mini-cluster.js';
+export { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';

@@ -1,0 +1,21 @@
+// Flink's resourcemanager package: the ResourceManager endpoint, its gateway,
+// its slot manager, and the leader-election service that runs it.
+
+export { ResourceManagerGateway } from './resource-manager-gateway.js';
+export {
+  ResourceManager,
+  kOutdatedRegistrationReason,
+  kUnrecognizedWorkerReason,
+} from './resource-manager.js';
+export type { ResourceManagerOptions } from './resource-manager-options.js';
+export { kDefaultClusterInformation } from './resource-manager-options.js';
+export { ResourceManagerServiceImpl } from './resource-manager-service-impl.js';
+export type { ResourceManagerServiceOptions } from './resource-manager-service-impl.js';
+export {
+  ResourceManagerError,
+  SlotManagerClosedError,
+  TaskExecutorHeartbeatTimeoutError,
+  TaskExecutorUnreachableError,
+} from './resource-manager-errors.js';
+export { WorkerRegistration } from './worker-registration.js';
+export * from './slotmanager/index.js';

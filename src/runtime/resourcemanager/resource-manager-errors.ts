@@ -1,0 +1,36 @@
+// Errors the ResourceManager raises, mirroring Flink's ResourceManagerException
+// and the TimeoutException it hands a TaskExecutor whose heartbeat stopped.
+// Each has a stable code and is registered, so it keeps its class when it
+// reaches a TaskExecutor in another thread.
+
+import { registerErrorClass } from '../../actor/error-codec.js';
+import { FlinkError } from '../flink-error.js';
+
+/** The ResourceManager refused a request, or let a TaskExecutor go. */
+export class ResourceManagerError extends FlinkError {
+  static override readonly code: string = 'ERR_RESOURCE_MANAGER';
+}
+
+/** No heartbeat from a TaskExecutor within `heartbeat.timeout` (Flink's TimeoutException). */
+export class TaskExecutorHeartbeatTimeoutError extends ResourceManagerError {
+  static override readonly code = 'ERR_TASK_EXECUTOR_HEARTBEAT_TIMEOUT';
+}
+
+/** Heartbeat requests to a TaskExecutor kept finding no recipient. */
+export class TaskExecutorUnreachableError extends ResourceManagerError {
+  static override readonly code = 'ERR_TASK_EXECUTOR_UNREACHABLE';
+}
+
+/** The slot manager was used after close(). */
+export class SlotManagerClosedError extends ResourceManagerError {
+  static override readonly code = 'ERR_SLOT_MANAGER_CLOSED';
+}
+
+for (const errorClass of [
+  ResourceManagerError,
+  TaskExecutorHeartbeatTimeoutError,
+  TaskExecutorUnreachableError,
+  SlotManagerClosedError,
+]) {
+  registerErrorClass(errorClass);
+}

@@ -1,0 +1,31 @@
+// The ResourceManager's constructor options and their defaults, stated once.
+
+import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
+import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
+import type { ClusterInformation } from '../types/cluster-information.js';
+import type { ResourceID } from '../types/ids.js';
+import type { SlotManager } from './slotmanager/slot-manager.js';
+
+export interface ResourceManagerOptions {
+  /** The ResourceManager's own ResourceID, the origin of its heartbeats. */
+  readonly resourceId: ResourceID;
+  /** The ResourceManager is the heartbeat sender towards TaskExecutors. */
+  readonly heartbeatServices: HeartbeatServices;
+  /** Drives heartbeat timers; its tasks run in the main thread. Default: the main-thread executor. */
+  readonly scheduledExecutor?: ScheduledExecutor;
+  /** Sent to every TaskExecutor that registers. Default `{ blobServerHostname: 'localhost', blobServerPort: 0 }`. */
+  readonly clusterInformation?: ClusterInformation;
+  /** Owned by the ResourceManager and closed when it stops. Default: a new DefaultSlotManager. */
+  readonly slotManager?: SlotManager;
+  /** Flink's workerStarted: whether this ResourceID is a worker we know. Standalone accepts all. */
+  readonly isWorkerAccepted?: (resourceId: ResourceID) => boolean;
+  /** Flink's stopWorkerIfSupported: called after the ResourceManager let a TaskExecutor go. */
+  readonly stopWorker?: (resourceId: ResourceID, cause: Error) => void;
+  /** Default `resourcemanager_<random>`. */
+  readonly endpointId?: string;
+}
+
+export const kDefaultClusterInformation: ClusterInformation = Object.freeze({
+  blobServerHostname: 'localhost',
+  blobServerPort: 0,
+});

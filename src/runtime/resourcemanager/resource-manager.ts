@@ -1,0 +1,389 @@
+// The ResourceManager: TaskExecutors register here, report their slots, and are
+// watched by heartbeat. Mirrors Flink's ResourceManager (the standalone flavour,
+// TaskExecutor side; the JobMaster side comes later). It is fenced by the
+// ResourceManagerId of its leader session: a new session means a new endpoint
+// (ResourceManagerServiceImpl). Beyond Flink, notifyWorkerTerminated lets the
+// MiniCluster report a TaskExecutor's thread exit at once, instead of waiting
+// for the heartbeat timeout.
+
+import { nanoid } from 'nanoid';
+import { getLogger } from '../../actor/logger.js';
+import type { FencedRpcGateway } from '../../rpc/gateway.js';
+import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
+import type { RpcService } from '../../rpc/rpc-service.js';
+import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
+import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
+import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
+import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
+import { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import { Acknowledge } from '../types/acknowledge.js';
+import type { ClusterInformation } from '../types/cluster-information.js';
+import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
+import { ResourceID, type AllocationID, type InstanceID, type ResourceManagerId } from '../types/ids.js';
+import {
+  RegistrationResponse,
+  type TaskExecutorRegistrationResponse,
+} from '../types/registration-response.js';
+import type { SlotID } from '../types/slot-id.js';
+import type { SlotReport } from '../types/slot-report.js';
+import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
+import type { ResourceOverview, TaskManagerInfo } from '../types/task-manager-info.js';
+import { CountWaiters } from './count-waiters.js';
+import { scheduleInMainThread } from './main-thread-scheduler.js';
+import { ResourceManagerGateway } from './resource-manager-gateway.js';
+import {
+  ResourceManagerError,
+  TaskExecutorHeartbeatTimeoutError,
+  TaskExecutorUnreachableError,
+} from './resource-manager-errors.js';
+import { kDefaultClusterInformation, type ResourceManagerOptions } from './resource-manager-options.js';
+import { DefaultSlotManager } from './slotmanager/default-slot-manager.js';
+import type { SlotManager } from './slotmanager/slot-manager.js';
+import { taskExecutorHeartbeatSender } from './task-executor-heartbeat-sender.js';
+import { WorkerRegistration } from './worker-registration.js';
+
+const log = getLogger('resourcemanager');
+
+export const kOutdatedRegistrationReason = 'Decline outdated task executor registration.';
+export const kUnrecognizedWorkerReason = 'The ResourceManager does not recognize this TaskExecutor.';
+
+type ConnectOutcome = { readonly gateway: TaskExecutorGateway } | { readonly error: unknown };
+
+type RemoteMethods = Omit<ResourceManagerGateway, keyof FencedRpcGateway>;
+
+export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implements RemoteMethods {
+  static override gateways = [ResourceManagerGateway];
+
+  private readonly resourceId: ResourceID;
+  private readonly heartbeatServices: HeartbeatServices;
+  private readonly heartbeatExecutor: ScheduledExecutor;
+  private readonly clusterInformation: ClusterInformation;
+  private readonly slotManager: SlotManager;
+  private readonly isWorkerAccepted: (resourceId: ResourceID) => boolean;
+  private readonly stopWorker: (resourceId: ResourceID, cause: Error) => void;
+  private readonly taskExecutors = new Map<ResourceID, WorkerRegistration>();
+  /**
+   * The newest connect-back per TaskExecutor (FLINK-12260): a registration whose
+   * connect is no longer the newest is declined, so a late, timed-out attempt
+   * cannot replace the registration that followed it.
+   */
+  private readonly pendingConnections = new Map<ResourceID, Promise<TaskExecutorGateway>>();
+  // Created in onStart: its first heartbeat round must not run before the endpoint does.
+  private taskManagerHeartbeatManager: HeartbeatManager<TaskExecutorHeartbeatPayload, void> | undefined;
+  private readonly startedFuture: Promise<void>;
+  private settleStarted!: (error: Error | undefined) => void;
+  private readonly registeredWaiters = new CountWaiters();
+
+  constructor(rpcService: RpcService, resourceManagerId: ResourceManagerId, options: ResourceManagerOptions) {
+    super(rpcService, resourceManagerId, options.endpointId ?? `resourcemanager_${nanoid(8)}`);
+    this.resourceId = options.resourceId;
+    this.heartbeatServices = options.heartbeatServices;
+    this.heartbeatExecutor = options.scheduledExecutor
+      ? scheduleInMainThread(options.scheduledExecutor, (task) => this.runAsync(task))
+      : this.getMainThreadExecutor();
+    this.clusterInformation = options.clusterInformation ?? kDefaultClusterInformation;
+    this.slotManager = options.slotManager ?? new DefaultSlotManager();
+    this.isWorkerAccepted = options.isWorkerAccepted ?? (() => true);
+    this.stopWorker = options.stopWorker ?? (() => undefined);
+    this.startedFuture = new Promise<void>((resolve, reject) => {
+      this.settleStarted = (error) => (error ? reject(error) : resolve());
+    });
+    this.startedFuture.catch(() => {});
+    // Settles what waits on an endpoint that terminated, even one that never started.
+    const terminated = (error: Error) => {
+      this.settleStarted(error);
+      this.registeredWaiters.close();
+    };
+    this.getTerminationFuture().then(
+      () => terminated(new ResourceManagerError('The ResourceManager terminated before it started.')),
+      (error: unknown) => terminated(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  /** Resolves once onStart has run, as Flink's ResourceManager.getStartedFuture; rejects if it never will. */
+  getStartedFuture(): Promise<void> {
+    return this.startedFuture;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------
+
+  protected override onStart(): void {
+    this.taskManagerHeartbeatManager = this.heartbeatServices.createHeartbeatManagerSender(
+      this.resourceId,
+      this.taskManagerHeartbeatListener(),
+      this.heartbeatExecutor,
+      log,
+    );
+    this.settleStarted(undefined);
+  }
+
+  protected override onStop(): void {
+    this.taskManagerHeartbeatManager?.stop();
+    const cause = new ResourceManagerError(`The ResourceManager ${this.getFencingToken()} is shutting down.`);
+    for (const resourceId of [...this.taskExecutors.keys()]) {
+      this.closeTaskManagerConnection(resourceId, cause, true);
+    }
+    // Connects still in flight find no entry and decline; their callAsync fails fast.
+    this.pendingConnections.clear();
+    this.slotManager.close();
+  }
+
+  /**
+   * The thread of this TaskExecutor has exited (called by the MiniCluster, on
+   * this thread). Drops its registration at once, without calling back into it
+   * and without stopWorker: the worker is already gone. Unknown ids are ignored.
+   */
+  notifyWorkerTerminated(resourceId: ResourceID, cause: Error): void {
+    this.runAsync(() => {
+      this.pendingConnections.delete(resourceId);
+      this.closeTaskManagerConnection(resourceId, cause, false);
+    });
+  }
+
+  /**
+   * For the MiniCluster on this thread: resolves true once `count` TaskExecutors
+   * are registered with their slot reports, or false if this ResourceManager
+   * terminates first.
+   */
+  awaitRegisteredTaskExecutors(count: number): Promise<boolean> {
+    return this.registeredWaiters.wait(count, this.slotManager.getTaskManagerResourceIds().length);
+  }
+
+  // ---- TaskExecutor-facing RPCs --------------------------------------------------------
+
+  registerTaskExecutor(
+    registration: TaskExecutorRegistration,
+    _timeoutMs: number,
+  ): Promise<TaskExecutorRegistrationResponse> {
+    const resourceId = registration.resourceId;
+    const connecting = this.getRpcService().connect(registration.taskExecutorAddress, TaskExecutorGateway);
+    this.pendingConnections.set(resourceId, connecting);
+    return connecting
+      .then(
+        (gateway): ConnectOutcome => ({ gateway }),
+        (error: unknown): ConnectOutcome => ({ error }),
+      )
+      .then((outcome) =>
+        // Back into the main thread; this rejects at once if the endpoint has terminated.
+        this.callAsync(
+          () => this.completeRegistration(registration, connecting, outcome),
+          this.getRpcService().askTimeoutMs,
+        ),
+      )
+      .catch((error: unknown) =>
+        RegistrationResponse.failure(
+          `The registration of TaskExecutor ${resourceId} could not complete: ${messageOf(error)}`,
+        ),
+      );
+  }
+
+  async sendSlotReport(
+    resourceId: ResourceID,
+    instanceId: InstanceID,
+    slotReport: SlotReport,
+    _timeoutMs: number,
+  ): Promise<Acknowledge> {
+    const registration = this.taskExecutors.get(resourceId);
+    if (registration?.instanceId !== instanceId) {
+      throw new ResourceManagerError(`Unknown TaskManager registration id ${instanceId}.`);
+    }
+    const result = this.slotManager.registerTaskManager(
+      registration,
+      slotReport,
+      registration.totalResourceProfile,
+      registration.defaultSlotResourceProfile,
+    );
+    if (result === 'SUCCESS') {
+      this.registeredWaiters.update(this.slotManager.getTaskManagerResourceIds().length);
+    } else if (result === 'REJECTED') {
+      this.disconnectTaskManager(
+        resourceId,
+        new ResourceManagerError('Task manager could not be registered to SlotManager.'),
+      );
+    } else if (result === 'IGNORED') {
+      log.debug(`TaskManager ${resourceId} is ignored by SlotManager.`);
+    }
+    return Acknowledge;
+  }
+
+  notifySlotAvailable(instanceId: InstanceID, slotId: SlotID, allocationId: AllocationID): void {
+    const registration = this.taskExecutors.get(slotId.resourceId);
+    if (!registration) {
+      log.debug(
+        `Could not find registration for resource id ${slotId.resourceId}; discarding slot available.`,
+      );
+    } else if (registration.instanceId !== instanceId) {
+      log.debug('Invalid registration id for slot available message. This indicates an outdated request.');
+    } else {
+      this.slotManager.freeSlot(slotId, allocationId);
+    }
+  }
+
+  heartbeatFromTaskManager(resourceId: ResourceID, payload: TaskExecutorHeartbeatPayload): Promise<void> {
+    return this.heartbeatManager().receiveHeartbeat(resourceId, payload);
+  }
+
+  disconnectTaskManager(resourceId: ResourceID, cause: Error): void {
+    if (this.closeTaskManagerConnection(resourceId, cause, true)) this.stopWorker(resourceId, cause);
+  }
+
+  // ---- queries ------------------------------------------------------------------------
+
+  async getNumberOfRegisteredTaskManagers(): Promise<number> {
+    return this.taskExecutors.size;
+  }
+
+  async requestResourceOverview(_timeoutMs: number): Promise<ResourceOverview> {
+    return {
+      numberTaskManagers: this.taskExecutors.size,
+      numberRegisteredSlots: this.slotManager.getNumberRegisteredSlots(),
+      numberFreeSlots: this.slotManager.getNumberFreeSlots(),
+    };
+  }
+
+  async requestTaskManagerInfo(_timeoutMs: number): Promise<TaskManagerInfo[]> {
+    const heartbeats = this.heartbeatManager();
+    return [...this.taskExecutors.values()].map((registration) => ({
+      resourceId: registration.resourceId,
+      address: registration.address,
+      numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
+      numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
+      lastHeartbeat: Math.max(0, heartbeats.getLastHeartbeatFrom(registration.resourceId)),
+      totalResourceProfile: registration.totalResourceProfile,
+    }));
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  private completeRegistration(
+    registration: TaskExecutorRegistration,
+    connecting: Promise<TaskExecutorGateway>,
+    outcome: ConnectOutcome,
+  ): TaskExecutorRegistrationResponse {
+    const resourceId = registration.resourceId;
+    if (this.pendingConnections.get(resourceId) !== connecting) {
+      log.debug(`Ignoring outdated TaskExecutorGateway connection for ${resourceId}.`);
+      return RegistrationResponse.failure(kOutdatedRegistrationReason);
+    }
+    this.pendingConnections.delete(resourceId);
+    if ('error' in outcome) {
+      return RegistrationResponse.failure(
+        `Could not connect to the TaskExecutor at ${registration.taskExecutorAddress}: ${messageOf(outcome.error)}`,
+      );
+    }
+    return this.registerTaskExecutorInternal(outcome.gateway, registration);
+  }
+
+  private registerTaskExecutorInternal(
+    gateway: TaskExecutorGateway,
+    taskExecutorRegistration: TaskExecutorRegistration,
+  ): TaskExecutorRegistrationResponse {
+    const resourceId = taskExecutorRegistration.resourceId;
+    const old = this.taskExecutors.get(resourceId);
+    if (old) {
+      log.debug(`Replacing old registration of TaskExecutor ${resourceId}.`);
+      this.taskExecutors.delete(resourceId);
+      // Flink keeps the old monitor; ours is replaced, so a heartbeat verdict
+      // always concerns the registration that is current.
+      this.heartbeatManager().unmonitorTarget(resourceId);
+      this.slotManager.unregisterTaskManager(
+        old.instanceId,
+        new ResourceManagerError(`TaskExecutor ${resourceId} re-connected to the ResourceManager.`),
+      );
+    }
+    if (!this.isWorkerAccepted(resourceId)) {
+      log.warn(
+        `Discard registration from TaskExecutor ${resourceId} at (${taskExecutorRegistration.taskExecutorAddress}) ` +
+          'because the framework did not recognize it',
+      );
+      return RegistrationResponse.rejection(kUnrecognizedWorkerReason);
+    }
+    const registration = new WorkerRegistration(gateway, taskExecutorRegistration);
+    log.info(
+      `Registering TaskManager with ResourceID ${resourceId} (${registration.address}) at ResourceManager`,
+    );
+    this.taskExecutors.set(resourceId, registration);
+    this.heartbeatManager().monitorTarget(resourceId, taskExecutorHeartbeatSender(gateway));
+    return RegistrationResponse.taskExecutorSuccess(
+      registration.instanceId,
+      this.resourceId,
+      this.clusterInformation,
+    );
+  }
+
+  /** Forgets a TaskExecutor; returns its registration if there was one. */
+  private closeTaskManagerConnection(
+    resourceId: ResourceID,
+    cause: Error,
+    tellTaskExecutor: boolean,
+  ): WorkerRegistration | undefined {
+    this.heartbeatManager().unmonitorTarget(resourceId);
+    const registration = this.taskExecutors.get(resourceId);
+    if (!registration) {
+      log.debug(`No open TaskExecutor connection ${resourceId}. Ignoring close: ${cause.message}`);
+      return undefined;
+    }
+    log.info(`Closing TaskExecutor connection ${resourceId} because: ${cause.message}`);
+    this.taskExecutors.delete(resourceId);
+    this.slotManager.unregisterTaskManager(registration.instanceId, cause);
+    if (tellTaskExecutor) {
+      try {
+        registration.gateway.disconnectResourceManager(cause);
+      } catch (error) {
+        log.warn(`Could not tell TaskExecutor ${resourceId} that it is disconnected.`, error);
+      }
+    }
+    return registration;
+  }
+
+  private taskManagerHeartbeatListener(): HeartbeatListener<TaskExecutorHeartbeatPayload, void> {
+    return {
+      notifyHeartbeatTimeout: (resourceId) =>
+        this.disconnectLater(
+          resourceId,
+          new TaskExecutorHeartbeatTimeoutError(
+            `The heartbeat of TaskManager with id ${resourceId} timed out.`,
+          ),
+        ),
+      notifyTargetUnreachable: (resourceId) =>
+        this.disconnectLater(
+          resourceId,
+          new TaskExecutorUnreachableError(`TaskManager with id ${resourceId} is no longer reachable.`),
+        ),
+      reportPayload: (resourceId, payload) => {
+        const registration = this.taskExecutors.get(ResourceID.of(resourceId));
+        if (!registration) {
+          log.debug(`Received slot report from TaskManager ${resourceId} which is no longer registered.`);
+          return;
+        }
+        this.slotManager.reportSlotStatus(registration.instanceId, payload.slotReport);
+      },
+      retrievePayload: () => undefined,
+    };
+  }
+
+  /**
+   * Heartbeat verdicts can arrive from an RPC's promise rather than the mailbox.
+   * The registration they concern is taken now and checked again in the main
+   * thread, so a TaskExecutor that registered anew meanwhile is left alone.
+   */
+  private disconnectLater(id: string, cause: Error): void {
+    const resourceId = ResourceID.of(id);
+    const registration = this.taskExecutors.get(resourceId);
+    if (!registration) return;
+    this.runAsync(() => {
+      if (this.taskExecutors.get(resourceId) === registration) this.disconnectTaskManager(resourceId, cause);
+    });
+  }
+
+  private heartbeatManager(): HeartbeatManager<TaskExecutorHeartbeatPayload, void> {
+    const manager = this.taskManagerHeartbeatManager;
+    if (!manager) throw new ResourceManagerError('The ResourceManager has not been started.');
+    return manager;
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}

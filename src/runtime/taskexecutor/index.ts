@@ -1,0 +1,24 @@
+// Flink's taskexecutor package: the TaskExecutor endpoint and its gateway, its
+// connections to the ResourceManager and JobMasters, the JobLeaderService,
+// the runner that owns it, and the slot table.
+
+export { TaskExecutor } from './task-executor.js';
+export type { TaskExecutorServices } from './task-executor.js';
+export { TaskExecutorGateway } from './task-executor-gateway.js';
+export {
+  RegistrationTimeoutError,
+  SlotAllocationError,
+  SlotOccupiedError,
+  TaskExecutorFatalError,
+  TaskManagerError,
+} from './task-executor-errors.js';
+export type { FatalErrorHandler } from './fatal-error-handler.js';
+export type { EstablishedResourceManagerConnection, JobManagerConnection } from './connections.js';
+export { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';
+export type { JobLeaderListener, JobLeaderService } from './job-leader-service.js';
+export { IllegalJobLeaderServiceStateError } from './job-leader-service.js';
+export { DefaultJobLeaderService } from './default-job-leader-service.js';
+export type { JobLeaderServiceLocation } from './default-job-leader-service.js';
+export { TaskManagerRunner } from './task-manager-runner.js';
+export type { TaskManagerRunnerOptions, TaskManagerRunnerResult } from './task-manager-runner.js';
+export * from './slot/index.js';
