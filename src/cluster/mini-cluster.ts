@@ -30,6 +30,8 @@ import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors
 
 const log = getLogger('MiniCluster');
 const kTaskManagerRunnerModule = new URL('../../workers/task-manager-runner.js', import.meta.url);
+// The same module with the worker host, bundled into one file by `npm run build`.
+const kTaskManagerHostBundle = new URL('../../workers/task-manager-host.bundle.js', import.meta.url);
 
 export interface MiniClusterOptions {
   /** TaskExecutors started with the cluster, each in its own worker thread. Default 1. */
@@ -173,6 +175,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     const resourceId = ResourceID.of(`taskmanager_${index}`);
     const starting = this.rpc.spawnWorker(kTaskManagerRunnerModule, {
       name: `taskmanager_${index}`,
+      hostEntry: kTaskManagerHostBundle,
       workerData: {
         resourceId,
         configuration: this.configuration.toMap(),

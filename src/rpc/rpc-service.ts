@@ -208,7 +208,9 @@ export class RpcService {
     if (this.closing) throw new RpcError('RpcService is stopped');
     const url = toModuleUrl(moduleUrl);
     const { workerStartTimeoutMs, workerShutdownTimeoutMs, ...serviceOptions } = this.options;
-    const handle = await WorkerHandle.spawn(kWorkerHostEntry, url, this.transport, serviceOptions, options, {
+    const hostEntry =
+      options.hostEntry === undefined ? kWorkerHostEntry : new URL(toModuleUrl(options.hostEntry));
+    const handle = await WorkerHandle.spawn(hostEntry, url, this.transport, serviceOptions, options, {
       startTimeoutMs: workerStartTimeoutMs ?? 10 * this.askTimeoutMs,
       shutdownTimeoutMs: workerShutdownTimeoutMs ?? this.askTimeoutMs,
     });

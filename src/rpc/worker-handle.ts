@@ -29,6 +29,12 @@ export interface SpawnWorkerOptions {
   readonly workerData?: unknown;
   /** Thread name shown in debuggers and heap snapshots. */
   readonly name?: string;
+  /**
+   * The worker entry to run instead of the generic host. It must call
+   * bootWorkerHost (src/rpc/worker-host.ts), usually with its module built in
+   * and bundled into one file so that the worker starts faster.
+   */
+  readonly hostEntry?: string | URL;
   /** Worker resource limits, as for node:worker_threads. */
   readonly resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O
     ? O extends { resourceLimits?: infer R }

@@ -1,0 +1,54 @@
+// The body of every worker entry: boots this thread's ActorSystem and
+// RpcService, joins the mesh through the data port from main, and serves the
+// admin channel (start, shutdown, metrics) over comlink. start() obtains the
+// user module through `loadModule` and calls its start(rpc, workerData).
+//
+// The generic entry (workers/endpoint-host.ts) imports the module by URL. An
+// entry may instead have its module built in, and be bundled into one file:
+// a worker then loads one file instead of a hundred, which is most of its
+// start-up time (see bench:cluster).
+
+import { threadId, workerData } from 'node:worker_threads';
+import { threadHost } from '../actor/address.js';
+import { encodeError } from '../actor/error-codec.js';
+import { WorkerThreadTransport } from '../actor/message-port-transport.js';
+import { exposeAdmin, type StartOutcome, type WorkerAdmin } from './admin-channel.js';
+import { RpcService, type RpcServiceOptions } from './rpc-service.js';
+import type { WorkerBoot } from './worker-handle.js';
+
+/** What a module loaded by spawnWorker exports. */
+export interface WorkerModule {
+  start(rpc: RpcService, workerData: unknown): unknown;
+}
+
+export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partial<WorkerModule>>): void {
+  const boot = workerData as WorkerBoot;
+  const transport = new WorkerThreadTransport(threadHost(threadId), boot.mainHost, boot.dataPort);
+  const rpc = RpcService.forTransport(transport, boot.serviceOptions as RpcServiceOptions);
+
+  const admin: WorkerAdmin = {
+    async start(): Promise<StartOutcome> {
+      try {
+        const module = await loadModule(boot.moduleUrl);
+        if (typeof module.start !== 'function') {
+          throw new TypeError(`Module ${boot.moduleUrl} does not export a start(rpc, workerData) function.`);
+        }
+        return { ok: true, value: await module.start(rpc, boot.userData) };
+      } catch (error) {
+        return { ok: false, error: encodeError(error) };
+      }
+    },
+    async shutdown(): Promise<void> {
+      await rpc.closeAsync();
+    },
+    metrics() {
+      return {
+        ...rpc.metrics(),
+        threadId,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      };
+    },
+  };
+
+  exposeAdmin(admin, boot.adminPort);
+}
