@@ -62,6 +62,7 @@ class ActorCell {
 
 class PendingAsk implements TimerEntry, MessageInfo {
   heapIndex = -1;
+  seq = 0;
   constructor(
     readonly system: ActorSystem,
     readonly id: number,
@@ -81,6 +82,7 @@ class PendingAsk implements TimerEntry, MessageInfo {
 
 export class ScheduledTimer implements TimerEntry {
   heapIndex = -1;
+  seq = 0;
   constructor(
     private readonly queue: TimerQueue,
     public deadline: number,

@@ -8,6 +8,8 @@ export interface TimerEntry {
   deadline: number;
   /** Position in the heap; -1 when not queued. Owned by the queue. */
   heapIndex: number;
+  /** Insertion order, which breaks ties between equal deadlines (first in, first out). Owned by the queue. */
+  seq: number;
   onTimer(): void;
 }
 
@@ -16,12 +18,14 @@ export class TimerQueue {
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private readonly fire = () => this.runDue();
+  private nextSeq = 0;
 
   get size(): number {
     return this.heap.length;
   }
 
   add(entry: TimerEntry): void {
+    entry.seq = this.nextSeq++;
     entry.heapIndex = this.heap.length;
     this.heap.push(entry);
     this.siftUp(entry.heapIndex);
@@ -87,7 +91,7 @@ export class TimerQueue {
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
       const parent = heap[parentIndex]!;
-      if (parent.deadline <= entry.deadline) break;
+      if (!runsBefore(entry, parent)) break;
       heap[index] = parent;
       parent.heapIndex = index;
       index = parentIndex;
@@ -104,11 +108,11 @@ export class TimerQueue {
       let childIndex = 2 * index + 1;
       let child = heap[childIndex]!;
       const right = heap[childIndex + 1];
-      if (right && right.deadline < child.deadline) {
+      if (right && runsBefore(right, child)) {
         childIndex++;
         child = right;
       }
-      if (entry.deadline <= child.deadline) break;
+      if (!runsBefore(child, entry)) break;
       heap[index] = child;
       child.heapIndex = index;
       index = childIndex;
@@ -116,4 +120,8 @@ export class TimerQueue {
     heap[index] = entry;
     entry.heapIndex = index;
   }
+}
+
+function runsBefore(a: TimerEntry, b: TimerEntry): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 }

@@ -1,57 +1,94 @@
-// `npm start`: a short tour of threadlink until the cluster exists. It starts
-// endpoints in worker threads and shows asks, worker-to-worker calls, error
-// propagation, fail-fast death watch and a clean shutdown.
+// `npm start`: the control plane at work on an embedded MiniCluster. One
+// TaskExecutor per core starts in its own worker thread; each finds the
+// ResourceManager leader, registers and reports its slots. The tour then
+// kills one TaskExecutor's worker (the ResourceManager drops it at once),
+// moves leadership to a new session (everyone re-registers under a new
+// fencing token), and shuts down cleanly.
 
-import { RecipientUnreachableError, RpcService } from '../rpc/index.js';
-import { GreeterGateway } from './demo-endpoint.js';
+import { availableParallelism } from 'node:os';
 
+import { MiniCluster } from './mini-cluster.js';
+import type { ResourceManagerGateway } from '../runtime/resourcemanager/resource-manager-gateway.js';
+import type { TaskManagerInfo } from '../runtime/types/task-manager-info.js';
+
+const kTaskExecutors = Math.max(2, availableParallelism());
+const kSlots = 2;
 const step = (text: string) => console.log(`\n▸ ${text}`);
+const ms = (since: number) => `${(performance.now() - since).toFixed(1)} ms`;
 
-async function main(): Promise<void> {
-  const rpc = RpcService.create({ askTimeoutMs: 10_000 });
-  try {
-    step('Starting three worker threads, each with a GreeterEndpoint');
-    const module = new URL('./demo-endpoint.js', import.meta.url);
-    const workers = await Promise.all(
-      ['greeter_0', 'greeter_1', 'greeter_2'].map((id) => rpc.spawnWorker(module, { workerData: { id } })),
-    );
-    for (const w of workers) console.log(`  thread ${w.threadId}: ${String(w.result)}`);
-
-    step('Connecting (resolve, handshake, typed gateway) and asking');
-    const gateways = await Promise.all(workers.map((w) => rpc.connect(String(w.result), GreeterGateway)));
-    for (const g of gateways) console.log(`  ${await g.greet('main')}`);
-
-    step('A wildcard address finds whichever greeter is alive');
-    const any = await rpc.connect(
-      'node://flink@thread-' + workers[1]!.threadId + '/user/rpc/greeter_*',
-      GreeterGateway,
-    );
-    console.log(`  resolved to ${any.getAddress()}`);
-
-    step('Worker-to-worker: greeter_0 calls greeter_2 over a direct channel');
-    console.log(`  ${await gateways[0]!.greetVia(String(workers[2]!.result), 'main')}`);
-
-    step('A remote error keeps its class and message');
-    const error = await gateways[1]!.divide(1, 0).catch((e: unknown) => e as Error);
-    console.log(`  ${error instanceof RangeError ? 'RangeError' : 'other'}: ${(error as Error).message}`);
-
-    step('Killing a worker fails its pending calls at once, not after the 10 s timeout');
-    const pending = gateways[2]!.stall(10_000).catch((e: unknown) => e);
-    const started = performance.now();
-    await workers[2]!.kill();
-    const lost = await pending;
-    console.log(
-      `  ${lost instanceof RecipientUnreachableError ? lost.code : 'unexpected'} after ` +
-        `${(performance.now() - started).toFixed(1)} ms`,
-    );
-
-    step('Metrics');
-    console.table(await Promise.all(workers.slice(0, 2).map((w) => w.metrics())));
-  } finally {
-    step('Closing the RpcService: endpoints stop, workers end');
-    await rpc.closeAsync();
-    console.log('  done');
+/** Prints each TaskExecutor the first time the ResourceManager lists it, until `count` are there. */
+async function watchRegistrations(cluster: MiniCluster, count: number, since: number): Promise<void> {
+  const seen = new Set<string>();
+  while (seen.size < count) {
+    const rm = cluster.getResourceManager() ? await cluster.resourceManagerGateway() : undefined;
+    const infos = rm ? await rm.requestTaskManagerInfo(1000) : [];
+    for (const info of infos) {
+      if (seen.has(info.resourceId)) continue;
+      seen.add(info.resourceId);
+      console.log(`  ${ms(since).padStart(9)}  ${info.resourceId} registered with ${info.numberSlots} slots`);
+    }
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
   }
 }
 
+function printTable(infos: TaskManagerInfo[], rm: ResourceManagerGateway): void {
+  console.table(
+    infos
+      .sort((a, b) => a.resourceId.localeCompare(b.resourceId))
+      .map((info) => ({
+        TaskExecutor: info.resourceId,
+        address: info.address,
+        slots: info.numberSlots,
+        free: info.numberAvailableSlots,
+        'last heartbeat': info.lastHeartbeat === 0 ? 'none yet' : `${ms(info.lastHeartbeat)} ago`,
+      })),
+  );
+  console.log(`  ResourceManager ${rm.getAddress()}, fencing token ${rm.getFencingToken().slice(0, 8)}…`);
+}
+
+async function main(): Promise<void> {
+  step(`Starting a MiniCluster: ${kTaskExecutors} TaskExecutors × ${kSlots} slots, one worker thread each`);
+  const started = performance.now();
+  await using cluster = await MiniCluster.start({
+    taskExecutors: kTaskExecutors,
+    slotsPerTaskExecutor: kSlots,
+    config: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '5 s' },
+  });
+  await watchRegistrations(cluster, kTaskExecutors, started);
+  await cluster.waitUntilTaskExecutorsRegistered(kTaskExecutors);
+  console.log(`  all registered with their slot reports after ${ms(started)}`);
+
+  step('The ResourceManager’s view, after a few heartbeats');
+  await new Promise<void>((resolve) => setTimeout(resolve, 500));
+  let rm = await cluster.resourceManagerGateway();
+  printTable(await rm.requestTaskManagerInfo(1000), rm);
+  console.log('  overview:', await rm.requestResourceOverview(1000));
+
+  step('Killing one TaskExecutor’s worker, as a crash would');
+  const [victim] = cluster.getTaskExecutors();
+  const killedAt = performance.now();
+  await cluster.terminateTaskExecutor(victim!.resourceId);
+  while ((await rm.getNumberOfRegisteredTaskManagers()) !== kTaskExecutors - 1) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  console.log(`  the ResourceManager dropped ${victim!.resourceId} ${ms(killedAt)} after the kill`);
+  console.log('  (Flink would wait for the 50 s heartbeat timeout)');
+
+  step('A new leader session: a new ResourceManager, a new fencing token, and everyone re-registers');
+  const before = rm.getFencingToken();
+  const revokedAt = performance.now();
+  await cluster.revokeResourceManagerLeadership();
+  await cluster.grantResourceManagerLeadership();
+  while (cluster.getResourceManager()?.getFencingToken() === before || !cluster.getResourceManager()) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await cluster.waitUntilTaskExecutorsRegistered(kTaskExecutors - 1);
+  rm = await cluster.resourceManagerGateway();
+  console.log(`  ${kTaskExecutors - 1} TaskExecutors re-registered ${ms(revokedAt)} after the revoke`);
+  printTable(await rm.requestTaskManagerInfo(1000), rm);
+
+  step('Shutting down: TaskExecutors, ResourceManager, RPC, HA');
+}
+
 await main();
+console.log('  done; no threads left running.');

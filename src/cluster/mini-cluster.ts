@@ -172,7 +172,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   async startTaskExecutor(): Promise<ResourceID> {
     this.checkNotClosing();
     const index = this.taskExecutorCount++;
-    const resourceId = ResourceID.of(`taskmanager_${index}`);
+    const resourceId = ResourceID.of(`tm_${index}`);
     const starting = this.rpc.spawnWorker(kTaskManagerRunnerModule, {
       name: `taskmanager_${index}`,
       hostEntry: kTaskManagerHostBundle,

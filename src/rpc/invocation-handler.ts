@@ -3,6 +3,7 @@
 // messages. getAddress, getHostname and getFencingToken are answered locally, and
 // `then` is undefined so that a gateway is not mistaken for a promise.
 
+import { encodeErrorArguments } from './error-arguments.js';
 import type { ActorRef } from '../actor/actor-ref.js';
 import { RpcInvalidStateError } from './errors.js';
 import type { GatewayDefinition, MethodKind, RpcGateway } from './gateway.js';
@@ -74,6 +75,7 @@ function makeInvoker(
   const system = ref.system;
   if (kind === 'tell') {
     return (...args: unknown[]) => {
+      encodeErrorArguments(args);
       const invocation: RpcInvocation =
         token === undefined ? { m: method, a: args } : { m: method, a: args, t: token };
       system.tell(ref, invocation, label);
@@ -93,6 +95,7 @@ function makeInvoker(
         );
       }
     }
+    encodeErrorArguments(args);
     const invocation: RpcInvocation =
       token === undefined ? { m: method, a: args } : { m: method, a: args, t: token };
     return system.ask(ref, invocation, timeoutMs, label);

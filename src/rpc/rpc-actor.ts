@@ -3,6 +3,7 @@
 // PekkoRpcActor and FencedPekkoRpcActor, with their state table (design.md),
 // except that failures stay with this endpoint instead of stopping its siblings.
 
+import { decodeErrorArguments } from './error-arguments.js';
 import type { Actor, ActorSystem } from '../actor/actor-system.js';
 import { getLogger } from '../actor/logger.js';
 import {
@@ -100,7 +101,7 @@ export class RpcActor implements Actor {
       );
     }
     if (!isAsk && kind !== 'tell') log.debug(`ask method ${invocation.m} was called as a tell`);
-    return method.apply(this.o.target, invocation.a);
+    return method.apply(this.o.target, decodeErrorArguments(invocation.a, this.o.address));
   }
 
   private notStarted(message: unknown, isAsk: boolean): void {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { TimerQueue, type TimerEntry } from '../../src/actor/timer-queue.js';
 
 function entry(deadline: number, fired: number[]): TimerEntry {
-  return { deadline, heapIndex: -1, onTimer: () => fired.push(deadline) };
+  return { deadline, heapIndex: -1, seq: 0, onTimer: () => fired.push(deadline) };
 }
 
 describe('the timer queue', () => {
@@ -14,6 +14,17 @@ describe('the timer queue', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(fired.map((d) => Math.round(d - now))).to.deep.equal([5, 10, 15, 20, 25, 30]);
     expect(queue.size).to.equal(0);
+  });
+
+  it('fires entries with equal deadlines in the order they were added', async () => {
+    const queue = new TimerQueue();
+    const order: number[] = [];
+    const deadline = performance.now() + 5;
+    for (let i = 0; i < 200; i++) {
+      queue.add({ deadline, heapIndex: -1, seq: 0, onTimer: () => order.push(i) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).to.deep.equal(Array.from({ length: 200 }, (_, i) => i));
   });
 
   it('removes entries at once, so a settled ask leaves nothing behind, and disarms when empty', () => {
