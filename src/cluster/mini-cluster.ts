@@ -93,7 +93,8 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
         new ResourceManager(rpc, resourceManagerId, {
           resourceId: ResourceID.of('resourcemanager'),
           heartbeatServices,
-          stopWorker: (resourceId, cause) => this.stopWorker(resourceId, cause),
+          // As Flink's standalone ResourceManager, it does not stop workers it lets go: a
+          // TaskExecutor that disconnects registers again by itself.
         }),
       { onFatalError: (error) => this.onFatalError(error) },
     );
@@ -252,7 +253,8 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
         const resourceManager = this.getResourceManager();
         // Resolves false if that ResourceManager stops first; then wait for the next leader.
         if (resourceManager && (await resourceManager.awaitRegisteredTaskExecutors(count))) return;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // No leader at the moment: look again shortly rather than spin.
+        await new Promise<void>((resolve) => setTimeout(resolve, 2));
       }
       if (this.closing) throw new MiniClusterError('The MiniCluster closed while waiting for TaskExecutors.');
     };
@@ -289,9 +291,18 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   }
 
   private onWorkerExited(running: RunningTaskExecutor, code: number): void {
+    try {
+      this.handleWorkerExit(running, code);
+    } catch (error) {
+      log.error(`A listener of the exit of TaskExecutor ${running.resourceId} failed.`, error);
+    }
+  }
+
+  private handleWorkerExit(running: RunningTaskExecutor, code: number): void {
     this.taskExecutors.delete(running.resourceId);
     void this.haServer.removeSubscriptionsOf(running.handle.host).catch(() => {});
-    if (running.stopping && code === 0) return;
+    // terminate() ends with worker.terminate(), whose exit code is 1 even after a graceful shutdown.
+    if (running.stopping) return;
     const cause = new TaskExecutorExitedError(
       `The worker thread of TaskExecutor ${running.resourceId} exited with code ${code}` +
         (running.handle.failure ? `: ${running.handle.failure.message}` : '.'),
@@ -300,14 +311,6 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     log.warn(cause.message);
     this.getResourceManager()?.notifyWorkerTerminated(running.resourceId, cause);
     this.emit('taskExecutorExited', { resourceId: running.resourceId, exitCode: code, cause });
-  }
-
-  private stopWorker(resourceId: ResourceID, cause: Error): void {
-    const running = this.taskExecutors.get(resourceId);
-    if (!running || running.stopping || this.closing) return;
-    log.info(`Stopping the worker of TaskExecutor ${resourceId}: ${cause.message}`);
-    running.stopping = true;
-    void running.handle.terminate();
   }
 
   private onFatalError(error: Error): void {

@@ -10,6 +10,7 @@ import { MiniCluster, type TaskExecutorExit } from '../../src/cluster/mini-clust
 import { TaskExecutorExitedError } from '../../src/cluster/mini-cluster-errors.js';
 import { FencingTokenError } from '../../src/rpc/errors.js';
 import { ResourceManagerGateway } from '../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { TaskExecutorGateway } from '../../src/runtime/taskexecutor/task-executor-gateway.js';
 import { eventually } from '../support/eventually.js';
 
 describe('MiniCluster', function () {
@@ -108,6 +109,32 @@ describe('MiniCluster', function () {
     expect(exit.cause).to.be.instanceOf(TaskExecutorExitedError);
     expect(exit.cause.message).to.contain(te!.resourceId);
     expect(cluster.getTaskExecutors()).to.have.lengthOf(0);
+  });
+
+  it('keeps a TaskExecutor that the ResourceManager lets go: it registers again in the same worker', async () => {
+    cluster = await MiniCluster.start({ taskExecutors: 1 });
+    await cluster.waitUntilTaskExecutorsRegistered(1);
+    const [te] = cluster.getTaskExecutors();
+    const gateway = await cluster.rpc.connect(te!.address, TaskExecutorGateway);
+    gateway.disconnectResourceManager(new Error('please register again'));
+    await cluster.waitUntilTaskExecutorsRegistered(1);
+    const rm = await cluster.resourceManagerGateway();
+    let count = 0;
+    await eventually(() => {
+      void rm.getNumberOfRegisteredTaskManagers().then((n) => (count = n));
+      return count === 1;
+    }, 'the re-registration');
+    expect(cluster.getTaskExecutors().map((t) => t.threadId)).to.deep.equal([te!.threadId]);
+  });
+
+  it('does not report TaskExecutors it stops itself as exits', async () => {
+    cluster = await MiniCluster.start({ taskExecutors: 2 });
+    await cluster.waitUntilTaskExecutorsRegistered(2);
+    const exits: TaskExecutorExit[] = [];
+    cluster.on('taskExecutorExited', (exit) => exits.push(exit));
+    await cluster.stopTaskExecutor(cluster.getTaskExecutors()[0]!.resourceId);
+    await cluster.closeAsync();
+    expect(exits).to.have.lengthOf(0);
   });
 
   it('refuses bad options with a clear error', async () => {

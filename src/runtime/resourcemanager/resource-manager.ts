@@ -29,7 +29,7 @@ import type { SlotReport } from '../types/slot-report.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
 import type { ResourceOverview, TaskManagerInfo } from '../types/task-manager-info.js';
 import { CountWaiters } from './count-waiters.js';
-import { scheduleInMainThread } from './main-thread-scheduler.js';
+import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { ResourceManagerGateway } from './resource-manager-gateway.js';
 import {
   ResourceManagerError,
@@ -79,7 +79,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.resourceId = options.resourceId;
     this.heartbeatServices = options.heartbeatServices;
     this.heartbeatExecutor = options.scheduledExecutor
-      ? scheduleInMainThread(options.scheduledExecutor, (task) => this.runAsync(task))
+      ? new MainThreadScheduler(options.scheduledExecutor, (task) => this.runAsync(task))
       : this.getMainThreadExecutor();
     this.clusterInformation = options.clusterInformation ?? kDefaultClusterInformation;
     this.slotManager = options.slotManager ?? new DefaultSlotManager();
@@ -126,6 +126,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     // Connects still in flight find no entry and decline; their callAsync fails fast.
     this.pendingConnections.clear();
     this.slotManager.close();
+    if (this.heartbeatExecutor instanceof MainThreadScheduler) this.heartbeatExecutor.cancelAll();
   }
 
   /**

@@ -13,6 +13,7 @@ import { nanoid } from 'nanoid';
 
 import { getLogger } from '../../actor/logger.js';
 import { RpcTimeoutError } from '../../rpc/errors.js';
+import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor, ScheduledTask } from '../../rpc/scheduled-executor.js';
@@ -225,6 +226,7 @@ export class TaskExecutor
     }
     this.resourceManagerHeartbeatManager.stop();
     this.jobManagerHeartbeatManager.stop();
+    if (this.delayed instanceof MainThreadScheduler) this.delayed.cancelAll();
   }
 
   // ------------------------------------------------------------------ TaskExecutorGateway
@@ -284,7 +286,7 @@ export class TaskExecutor
 
   disconnectJobManager(jobId: JobID, cause: Error): void {
     const connection = this.jobTable.get(jobId)?.connection;
-    if (connection) {
+    if (connection && !this.stopping) {
       this.disconnectJobManagerConnection(connection, cause);
       this.jobLeaderService.reconnect(jobId);
     }
@@ -302,6 +304,8 @@ export class TaskExecutor
   // ------------------------------------------------------------------ ResourceManager connection
 
   private notifyOfNewResourceManagerLeader(address: string | null, sessionId: string | null): void {
+    // FLINK-13769: a TaskExecutor that is stopping never connects again.
+    if (this.stopping) return;
     this.resourceManagerAddress =
       address !== null && sessionId !== null
         ? { address, resourceManagerId: sessionId as ResourceManagerId }
@@ -312,6 +316,7 @@ export class TaskExecutor
   }
 
   private reconnectToResourceManager(cause: Error): void {
+    if (this.stopping) return;
     this.closeResourceManagerConnection(cause);
     this.startRegistrationTimeout();
     if (this.resourceManagerAddress) this.connectToResourceManager(this.resourceManagerAddress);
@@ -646,7 +651,7 @@ export class TaskExecutor
 
   private handleJobManagerConnectionLoss(resourceId: string, cause: Error): void {
     const connection = this.findJobManagerConnection(resourceId);
-    if (!connection) return;
+    if (!connection || this.stopping) return;
     log.info(cause.message);
     this.disconnectJobManagerConnection(connection, cause);
     this.jobLeaderService.reconnect(connection.jobId);
@@ -733,6 +738,8 @@ export class TaskExecutor
     error: unknown,
   ): void {
     if (!this.isCurrentOffer(connection.jobId, offerId)) return;
+    // The JobMaster that failed the offer is no longer the job's leader: the slots wait for the next one.
+    if (!this.isJobManagerConnectionValid(connection.jobId, connection.jobMasterId)) return;
     if (error instanceof RpcTimeoutError) {
       log.info('Slot offering to JobManager did not finish in time. Retrying the slot offering.');
       this.offerSlotsToJobManager(connection.jobId);
@@ -795,9 +802,6 @@ export class TaskExecutor
 
   private mainThreadTimers(scheduler: ScheduledExecutor | undefined): ScheduledExecutor {
     if (!scheduler) return this.getMainThreadExecutor();
-    return {
-      execute: (task) => this.runAsync(task),
-      schedule: (task, delayMs) => scheduler.schedule(() => this.runAsync(task), delayMs),
-    };
+    return new MainThreadScheduler(scheduler, (task) => this.runAsync(task));
   }
 }

@@ -18,6 +18,19 @@ import { TaskExecutor } from './task-executor.js';
 import { TaskExecutorFatalError } from './task-executor-errors.js';
 
 const log = getLogger('TaskManagerRunner');
+/** As Flink's TaskManagerRunner, a TaskExecutor gets 10 s to stop before the runner gives up on it. */
+const kShutdownTimeoutMs = 10_000;
+
+function boundedTermination(termination: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TaskExecutorFatalError(`The TaskExecutor did not stop within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([termination, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** SUCCESS: closed on request. FAILURE: a fatal error or an unexpected end; `cause` says which. */
 export type TaskManagerRunnerResult =
@@ -89,7 +102,7 @@ export class TaskManagerRunner implements FatalErrorHandler {
   }
 
   private closeWith(outcome: TaskManagerRunnerResult): Promise<void> {
-    this.closing ??= this.taskExecutor.closeAsync().then(
+    this.closing ??= boundedTermination(this.taskExecutor.closeAsync(), kShutdownTimeoutMs).then(
       () => this.settle(outcome),
       (error: unknown) =>
         this.settle(

@@ -304,6 +304,18 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
     expect(h.fatalErrors[0]!.message).to.contain('unknown worker');
   });
 
+  it('never registers at a new leader while it stops (FLINK-13769)', async () => {
+    h.start();
+    const rm = h.startResourceManager({}, false);
+    await drain();
+    const closing = h.taskExecutor.closeAsync();
+    h.rmLeader.notifyListener(rm.getAddress(), rm.getFencingToken());
+    await closing;
+    await drain();
+    expect(registrations(rm)).to.equal(0);
+    expect(h.manual.pendingCount).to.equal(0);
+  });
+
   it('stops its services when it terminates (testShouldShutDownTaskManagerServicesInPostStop)', async () => {
     h.startResourceManager();
     h.start();
