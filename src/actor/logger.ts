@@ -1,34 +1,53 @@
 // Logging through tslog: one sub-logger per component, quiet by default.
 // THREADLINK_LOG raises the level (silly, trace, debug, info, warn, error, fatal)
 // or silences everything (silent); worker threads inherit it.
+//
+// A component's tslog logger is made on its first call at an enabled level.
+// Most calls are below the level and cost one comparison; and a new worker,
+// which declares loggers in every module it loads, creates none of them.
 
 import { Logger } from 'tslog';
 
-const kLevels: Record<string, number> = {
-  silly: 0,
-  trace: 1,
-  debug: 2,
-  info: 3,
-  warn: 4,
-  error: 5,
-  fatal: 6,
-};
+const kLevels = { silly: 0, trace: 1, debug: 2, info: 3, warn: 4, error: 5, fatal: 6 } as const;
+type LevelName = keyof typeof kLevels;
 
-function configuredLevel(): number | undefined {
+function configuredLevel(): number {
   const name = (process.env.THREADLINK_LOG ?? 'error').toLowerCase();
-  return name === 'silent' ? undefined : (kLevels[name] ?? kLevels.error);
+  if (name === 'silent') return Infinity;
+  return kLevels[name as LevelName] ?? kLevels.error;
 }
 
-const level = configuredLevel();
-const root = new Logger<unknown>({
-  name: 'threadlink',
-  type: level === undefined ? 'hidden' : 'pretty',
-  minLevel: level ?? 6,
-  hideLogPositionForProduction: true,
-});
+const minLevel = configuredLevel();
+let root: Logger<unknown> | undefined;
 
-export type ComponentLogger = Logger<unknown>;
+function rootLogger(): Logger<unknown> {
+  root ??= new Logger<unknown>({
+    name: 'threadlink',
+    type: 'pretty',
+    minLevel: Math.min(minLevel, kLevels.fatal),
+    hideLogPositionForProduction: true,
+  });
+  return root;
+}
+
+export type ComponentLogger = { readonly [L in LevelName]: (...args: unknown[]) => void };
 
 export function getLogger(component: string): ComponentLogger {
-  return root.getSubLogger({ name: component });
+  let logger: Logger<unknown> | undefined;
+  const at =
+    (level: LevelName) =>
+    (...args: unknown[]): void => {
+      if (kLevels[level] < minLevel) return;
+      logger ??= rootLogger().getSubLogger({ name: component });
+      logger[level](...args);
+    };
+  return {
+    silly: at('silly'),
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+  };
 }
