@@ -572,10 +572,12 @@ export class TaskExecutor
     return {
       jobManagerGainedLeadership: (jobId, gateway, registration) =>
         this.runAsync(() => this.establishJobManagerConnection(jobId, gateway, registration)),
-      jobManagerLostLeadership: (jobId, jobMasterId) =>
+      jobManagerLostLeadership: (jobId) =>
         this.runAsync(() => {
           const connection = this.jobTable.get(jobId)?.connection;
-          if (!connection || connection.jobMasterId !== jobMasterId) return;
+          // As Flink, whichever JobMaster is connected goes: the lost leader may be a newer one whose
+          // registration never finished, and then the connected one is no longer the leader either.
+          if (!connection) return;
           this.disconnectJobManagerConnection(
             connection,
             new FlinkError(`Job leader for job id ${jobId} lost leadership.`),

@@ -1,16 +1,30 @@
 // Builds a TaskExecutor for tests, after Flink's TaskExecutorBuilder: settable
 // leader retrieval for the ResourceManager and each job, a ManualExecutor for
-// every delay and heartbeat, and a recorder of fatal errors.
+// every delay and heartbeat, and a recorder of fatal errors. Also the JobMaster
+// side's shortcuts: register, request a slot, start and announce a JobMaster,
+// answer slot offers by hand, and read which slots are held and active.
 
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import type { RetryingRegistrationConfiguration } from '../../../src/runtime/configuration/retrying-registration-configuration.js';
 import type { TaskManagerConfiguration } from '../../../src/runtime/configuration/task-manager-configuration.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
+import type { TaskSlotTable } from '../../../src/runtime/taskexecutor/slot/task-slot-table.js';
 import { TaskExecutor } from '../../../src/runtime/taskexecutor/task-executor.js';
 import { TaskExecutorGateway } from '../../../src/runtime/taskexecutor/task-executor-gateway.js';
-import { ResourceID, ResourceManagerId } from '../../../src/runtime/types/ids.js';
-import type { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';
+import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
+import {
+  JobMasterId,
+  ResourceID,
+  ResourceManagerId,
+  type AllocationID,
+  type JobID,
+} from '../../../src/runtime/types/ids.js';
+import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';
+import { SlotID } from '../../../src/runtime/types/slot-id.js';
+import type { SlotOffer } from '../../../src/runtime/types/slot-offer.js';
+import { TestingJobMaster, type TestingJobMasterBehaviour } from '../../fixtures/testing-job-master.js';
 import { TestingResourceManager } from '../../fixtures/testing-resource-manager.js';
+import { eventually } from '../../support/eventually.js';
 import { ManualExecutor } from '../../support/manual-executor.js';
 import { SettableLeaderRetrievalService } from '../../support/settable-leader-retrieval.js';
 
@@ -98,5 +112,103 @@ export class TaskExecutorHarness {
     rm.start();
     if (announce) this.rmLeader.notifyListener(rm.getAddress(), rm.getFencingToken());
     return rm;
+  }
+
+  /** Starts a testing ResourceManager and the TaskExecutor, and waits until the slot report is in. */
+  async startRegistered(
+    handlers: ConstructorParameters<typeof TestingResourceManager>[2] = {},
+  ): Promise<TestingResourceManager> {
+    const rm = this.startResourceManager(handlers);
+    this.start();
+    await eventually(
+      () =>
+        this.taskExecutor.isConnectedToResourceManager(rm.getFencingToken()) &&
+        rm.callsOf('sendSlotReport').length > 0,
+      'the registration at the ResourceManager',
+    );
+    return rm;
+  }
+
+  /** Asks, as the ResourceManager `rm`, for static slot `index` for `jobId`. */
+  requestSlot(
+    rm: TestingResourceManager,
+    index: number,
+    jobId: JobID,
+    allocationId: AllocationID,
+    targetAddress = 'jobmaster-from-request',
+  ): Promise<Acknowledge> {
+    return this.gateway.requestSlot(
+      SlotID.of(this.resourceId, index),
+      jobId,
+      allocationId,
+      ResourceProfile.UNKNOWN,
+      targetAddress,
+      rm.getFencingToken(),
+      this.configuration.rpcTimeoutMs,
+    );
+  }
+
+  /** A started TestingJobMaster on this thread, with a fresh JobMasterId. */
+  startJobMaster(behaviour: Partial<TestingJobMasterBehaviour> = {}): TestingJobMaster {
+    const jobMaster = new TestingJobMaster(this.rpc, JobMasterId.generate(), behaviour);
+    jobMaster.start();
+    return jobMaster;
+  }
+
+  /** Announces `leader` (its address and JobMasterId) as the leader of `jobId`; null: the job has no leader. */
+  announceJobLeader(
+    jobId: JobID,
+    leader: { getAddress(): string; getFencingToken(): JobMasterId } | null,
+  ): void {
+    this.jobLeader(jobId).notifyListener(leader?.getAddress() ?? null, leader?.getFencingToken() ?? null);
+  }
+
+  /** Every allocation the TaskExecutor holds for `jobId`, active or not. */
+  allocationsOf(jobId: JobID): AllocationID[] {
+    return [...this.slotTable().getAllocationIdsPerJob(jobId)];
+  }
+
+  /** The allocations of `jobId` whose slots a JobMaster has activated. */
+  activeAllocationsOf(jobId: JobID): AllocationID[] {
+    return [...this.slotTable().getActiveTaskSlotAllocationIdsPerJob(jobId)];
+  }
+
+  // Flink's tests hand the TaskExecutor a TaskSlotTable and read it back (ThreadSafeTaskSlotTable);
+  // ours builds its own, so the harness reads that one. Read-only, and on the TaskExecutor's thread.
+  private slotTable(): TaskSlotTable {
+    return (this.taskExecutor as unknown as { readonly taskSlotTable: TaskSlotTable }).taskSlotTable;
+  }
+}
+
+/** One offerSlots call, waiting for the test's answer. */
+export interface PendingSlotOffer {
+  readonly offers: readonly SlotOffer[];
+  /** The offered allocations, in offer order. */
+  readonly allocationIds: readonly AllocationID[];
+  accept(accepted: readonly SlotOffer[]): void;
+  fail(error: Error): void;
+}
+
+/**
+ * An offerSlots handler for a TestingJobMaster that answers only when the test
+ * says, after Flink's offerSlotsFunction returning an uncompleted future.
+ */
+export class ManualSlotOffers {
+  readonly calls: PendingSlotOffer[] = [];
+
+  readonly offerSlots = (_resourceId: ResourceID, offers: readonly SlotOffer[]): Promise<SlotOffer[]> =>
+    new Promise<SlotOffer[]>((resolve, reject) => {
+      this.calls.push({
+        offers,
+        allocationIds: offers.map((offer) => offer.allocationId),
+        accept: (accepted) => resolve([...accepted]),
+        fail: reject,
+      });
+    });
+
+  /** The `n`-th offer (1-based), once it has arrived. */
+  async nth(n: number): Promise<PendingSlotOffer> {
+    await eventually(() => this.calls.length >= n, `slot offer #${n}`);
+    return this.calls[n - 1]!;
   }
 }
