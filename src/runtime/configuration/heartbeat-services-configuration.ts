@@ -33,8 +33,9 @@ export const HeartbeatServicesConfiguration = {
       );
     }
     if (!(
-      failedRpcRequestsUntilUnreachable > 0 ||
-      failedRpcRequestsUntilUnreachable === kFailedRpcDetectionDisabled
+      Number.isInteger(failedRpcRequestsUntilUnreachable) &&
+      (failedRpcRequestsUntilUnreachable > 0 ||
+        failedRpcRequestsUntilUnreachable === kFailedRpcDetectionDisabled)
     )) {
       throw IllegalConfigurationError.invalidValue(
         HEARTBEAT_RPC_FAILURE_THRESHOLD.key,

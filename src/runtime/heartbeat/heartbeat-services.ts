@@ -5,22 +5,18 @@
 
 import { kSystemClock, type Clock, type ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { Configuration } from '../configuration/configuration.js';
+import { HeartbeatManagerOptions } from '../configuration/heartbeat-manager-options.js';
 import { HeartbeatServicesConfiguration } from '../configuration/heartbeat-services-configuration.js';
 import {
   kDefaultFailedRpcRequestsUntilUnreachable,
   kDefaultHeartbeatInterval,
   kDefaultHeartbeatTimeout,
-  kFailedRpcDetectionDisabled,
 } from './heartbeat-constants.js';
 import type { HeartbeatListener } from './heartbeat-listener.js';
 import type { HeartbeatLog } from './heartbeat-log.js';
 import type { HeartbeatManager } from './heartbeat-manager.js';
 import { HeartbeatManagerImpl } from './heartbeat-manager-impl.js';
 import { HeartbeatManagerSenderImpl } from './heartbeat-manager-sender-impl.js';
-
-function illegalConfiguration(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ERR_ILLEGAL_CONFIGURATION' });
-}
 
 export class HeartbeatServices {
   /**
@@ -35,32 +31,20 @@ export class HeartbeatServices {
     readonly failedRpcRequestsUntilUnreachable: number = kDefaultFailedRpcRequestsUntilUnreachable,
     private readonly clock: Clock = kSystemClock,
   ) {
-    if (!(interval > 0)) throw illegalConfiguration('The heartbeat interval must be larger than 0.');
-    if (!(timeout >= interval)) {
-      throw illegalConfiguration(
-        'The heartbeat timeout should be larger or equal than the heartbeat interval.',
-      );
-    }
-    if (
-      !Number.isInteger(failedRpcRequestsUntilUnreachable) ||
-      !(
-        failedRpcRequestsUntilUnreachable > 0 ||
-        failedRpcRequestsUntilUnreachable === kFailedRpcDetectionDisabled
-      )
-    ) {
-      throw illegalConfiguration(
-        'The number of failed heartbeat RPC requests has to be larger than 0 or -1 (deactivated).',
-      );
-    }
+    // One set of rules and messages for the constructor and the configuration keys.
+    HeartbeatServicesConfiguration.of({
+      heartbeatIntervalMs: interval,
+      heartbeatTimeoutMs: timeout,
+      failedRpcRequestsUntilUnreachable,
+    });
   }
 
   /** Services with `heartbeat.interval`, `heartbeat.timeout` and `heartbeat.rpc-failure-threshold` from `conf`. */
   static fromConfiguration(conf: Configuration, clock: Clock = kSystemClock): HeartbeatServices {
-    const settings = HeartbeatServicesConfiguration.fromConfiguration(conf);
     return new HeartbeatServices(
-      settings.heartbeatIntervalMs,
-      settings.heartbeatTimeoutMs,
-      settings.failedRpcRequestsUntilUnreachable,
+      conf.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL),
+      conf.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT),
+      conf.get(HeartbeatManagerOptions.HEARTBEAT_RPC_FAILURE_THRESHOLD),
       clock,
     );
   }
