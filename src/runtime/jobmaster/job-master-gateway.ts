@@ -1,13 +1,14 @@
-// The JobMaster's RPC interface, as far as a TaskExecutor uses it. Mirrors the
-// TaskExecutor-facing part of Flink's JobMasterGateway: a fenced gateway whose
-// token is the JobMasterId of the current leader session.
+// The JobMaster's RPC interface. Mirrors Flink's JobMasterGateway, for the
+// calls of TaskExecutors and the ResourceManager: a fenced gateway whose token is
+// the JobMasterId of the current leader session.
 
 import { defineGateway, type FencedRpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { TaskExecutorToJobManagerHeartbeatPayload } from '../types/heartbeat-payloads.js';
-import type { AllocationID, JobID, JobMasterId, ResourceID } from '../types/ids.js';
+import type { AllocationID, JobID, JobMasterId, ResourceID, ResourceManagerId } from '../types/ids.js';
 import type { JMTMRegistrationResponse } from '../types/registration-response.js';
 import type { SlotOffer } from '../types/slot-offer.js';
+import type { TaskExecutionState } from '../types/task-execution-state.js';
 import type { TaskManagerRegistrationInformation } from '../types/task-manager-info.js';
 
 export interface JobMasterGateway extends FencedRpcGateway<JobMasterId> {
@@ -28,6 +29,12 @@ export interface JobMasterGateway extends FencedRpcGateway<JobMasterId> {
   ): Promise<void>;
   /** A TaskExecutor leaves the job. */
   disconnectTaskManager(resourceId: ResourceID, cause: Error): Promise<Acknowledge>;
+  /** A TaskExecutor reports that an execution changed state (RUNNING, FINISHED, FAILED, CANCELED). */
+  updateTaskExecutionState(taskExecutionState: TaskExecutionState): Promise<Acknowledge>;
+  /** The ResourceManager `resourceId` asks for a heartbeat. */
+  heartbeatFromResourceManager(resourceId: ResourceID): Promise<void>;
+  /** The ResourceManager `resourceManagerId` has let this JobMaster go; register again. */
+  disconnectResourceManager(resourceManagerId: ResourceManagerId, cause: Error): void;
 }
 
 export const JobMasterGateway = defineGateway<JobMasterGateway>('JobMasterGateway', {
@@ -36,4 +43,7 @@ export const JobMasterGateway = defineGateway<JobMasterGateway>('JobMasterGatewa
   failSlot: 'tell',
   heartbeatFromTaskManager: 'ask',
   disconnectTaskManager: 'ask',
+  updateTaskExecutionState: 'ask',
+  heartbeatFromResourceManager: 'ask',
+  disconnectResourceManager: 'tell',
 });

@@ -1,13 +1,24 @@
 // The ResourceManager's RPC interface. Mirrors Flink's ResourceManagerGateway: a
 // fenced gateway whose token is the ResourceManagerId of the current leader
 // session, so calls meant for an older leader fail with a FencingTokenError.
-// The JobMaster-facing calls arrive with the JobMaster.
 
 import { defineGateway, type FencedRpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
-import type { AllocationID, InstanceID, ResourceID, ResourceManagerId } from '../types/ids.js';
-import type { TaskExecutorRegistrationResponse } from '../types/registration-response.js';
+import type {
+  AllocationID,
+  InstanceID,
+  JobID,
+  JobMasterId,
+  ResourceID,
+  ResourceManagerId,
+} from '../types/ids.js';
+import type { JobStatus } from '../types/job-status.js';
+import type {
+  JobMasterRegistrationResponse,
+  TaskExecutorRegistrationResponse,
+} from '../types/registration-response.js';
+import type { ResourceRequirements } from '../types/resource-requirements.js';
 import type { SlotID } from '../types/slot-id.js';
 import type { SlotReport } from '../types/slot-report.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
@@ -32,6 +43,24 @@ export interface ResourceManagerGateway extends FencedRpcGateway<ResourceManager
   heartbeatFromTaskManager(resourceId: ResourceID, payload: TaskExecutorHeartbeatPayload): Promise<void>;
   /** A TaskExecutor leaves, or is known to be gone. */
   disconnectTaskManager(resourceId: ResourceID, cause: Error): void;
+  /** The JobMaster of `jobId` registers; the ResourceManager connects back to it, fenced by `jobMasterId`. */
+  registerJobMaster(
+    jobMasterId: JobMasterId,
+    jobManagerResourceId: ResourceID,
+    jobManagerAddress: string,
+    jobId: JobID,
+    timeoutMs: number,
+  ): Promise<JobMasterRegistrationResponse>;
+  /** The slots the job needs now; replaces the previous declaration. */
+  declareRequiredResources(
+    jobMasterId: JobMasterId,
+    resourceRequirements: ResourceRequirements,
+    timeoutMs: number,
+  ): Promise<Acknowledge>;
+  /** A JobMaster's answer to a heartbeat request. */
+  heartbeatFromJobManager(resourceId: ResourceID): Promise<void>;
+  /** The JobMaster of `jobId` leaves (its job reached `jobStatus`, or it lost leadership). */
+  disconnectJobManager(jobId: JobID, jobStatus: JobStatus, cause: Error): void;
   getNumberOfRegisteredTaskManagers(): Promise<number>;
   requestResourceOverview(timeoutMs: number): Promise<ResourceOverview>;
   requestTaskManagerInfo(timeoutMs: number): Promise<TaskManagerInfo[]>;
@@ -43,6 +72,10 @@ export const ResourceManagerGateway = defineGateway<ResourceManagerGateway>('Res
   notifySlotAvailable: 'tell',
   heartbeatFromTaskManager: 'ask',
   disconnectTaskManager: 'tell',
+  registerJobMaster: { timeoutArg: 4 },
+  declareRequiredResources: { timeoutArg: 2 },
+  heartbeatFromJobManager: 'ask',
+  disconnectJobManager: 'tell',
   getNumberOfRegisteredTaskManagers: 'ask',
   requestResourceOverview: { timeoutArg: 0 },
   requestTaskManagerInfo: { timeoutArg: 0 },

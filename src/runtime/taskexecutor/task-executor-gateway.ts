@@ -1,14 +1,21 @@
 // The TaskExecutor's RPC interface, as the ResourceManager and the JobMaster see
 // it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint,
-// file and metric calls that threadlink has no use for. Task deployment
-// (submitTask, cancelTask) arrives with the JobMaster.
+// file and metric calls that threadlink has no use for.
 
 import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
-import type { AllocationID, JobID, ResourceID, ResourceManagerId } from '../types/ids.js';
+import type {
+  AllocationID,
+  ExecutionAttemptID,
+  JobID,
+  JobMasterId,
+  ResourceID,
+  ResourceManagerId,
+} from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';
 import type { SlotID } from '../types/slot-id.js';
+import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
 
 export interface TaskExecutorGateway extends RpcGateway {
   /**
@@ -24,6 +31,18 @@ export interface TaskExecutorGateway extends RpcGateway {
     resourceManagerId: ResourceManagerId,
     timeoutMs: number,
   ): Promise<Acknowledge>;
+  /**
+   * The JobMaster `jobMasterId` deploys a task into one of its active slots. The
+   * acknowledgement means the task was accepted; its states follow through
+   * updateTaskExecutionState.
+   */
+  submitTask(
+    tdd: TaskDeploymentDescriptor,
+    jobMasterId: JobMasterId,
+    timeoutMs: number,
+  ): Promise<Acknowledge>;
+  /** Cancels an execution: its worker is ended and it reports CANCELED. Unknown ids fail. */
+  cancelTask(executionId: ExecutionAttemptID, timeoutMs: number): Promise<Acknowledge>;
   /** Frees the slot of `allocationId`; always acknowledged, even if it is unknown. */
   freeSlot(allocationId: AllocationID, cause: Error, timeoutMs: number): Promise<Acknowledge>;
   /** Frees the job's slots that were allocated but never activated by its JobMaster. */
@@ -42,6 +61,8 @@ export interface TaskExecutorGateway extends RpcGateway {
 
 export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecutorGateway', {
   requestSlot: { timeoutArg: 6 },
+  submitTask: { timeoutArg: 2 },
+  cancelTask: { timeoutArg: 1 },
   freeSlot: { timeoutArg: 2 },
   freeInactiveSlots: 'tell',
   heartbeatFromJobManager: 'ask',

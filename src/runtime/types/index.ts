@@ -2,6 +2,7 @@
 
 export { Acknowledge } from './acknowledge.js';
 export type { ClusterInformation } from './cluster-information.js';
+export { ExecutionState, isTerminalExecutionState } from './execution-state.js';
 export type {
   AllocatedSlotInfo,
   AllocatedSlotReport,
@@ -18,6 +19,7 @@ export {
   ResourceManagerId,
 } from './ids.js';
 export type { IdFactory } from './ids.js';
+export { JobStatus, isGloballyTerminalJobStatus } from './job-status.js';
 export { RegistrationResponse } from './registration-response.js';
 export type {
   JMTMRegistrationResponse,
@@ -31,9 +33,14 @@ export type {
   TaskExecutorRegistrationSuccess,
 } from './registration-response.js';
 export { ResourceProfile, generateDefaultSlotResourceProfile } from './resource-profile.js';
+export { ResourceRequirements } from './resource-requirements.js';
+export type { ResourceRequirement } from './resource-requirements.js';
+export { SerializedThrowable } from './serialized-throwable.js';
 export { SlotID } from './slot-id.js';
 export type { SlotOffer } from './slot-offer.js';
 export type { SlotReport, SlotStatus } from './slot-report.js';
+export type { TaskDeploymentDescriptor, TaskInvokable } from './task-deployment-descriptor.js';
+export type { TaskExecutionState } from './task-execution-state.js';
 export type { HardwareDescription, TaskExecutorRegistration } from './task-executor-registration.js';
 export type {
   ResourceOverview,

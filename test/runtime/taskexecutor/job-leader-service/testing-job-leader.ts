@@ -179,6 +179,11 @@ export class ManualJobMasterGateway implements JobMasterGateway {
   async disconnectTaskManager(): Promise<Acknowledge> {
     return Acknowledge;
   }
+  async updateTaskExecutionState(): Promise<Acknowledge> {
+    return Acknowledge;
+  }
+  async heartbeatFromResourceManager(): Promise<void> {}
+  disconnectResourceManager(): void {}
   getAddress(): string {
     return this.address;
   }
