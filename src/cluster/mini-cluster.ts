@@ -24,8 +24,12 @@ import { LeaderInformationServer } from '../runtime/highavailability/leader-info
 import { ResourceManager } from '../runtime/resourcemanager/resource-manager.js';
 import { ResourceManagerGateway } from '../runtime/resourcemanager/resource-manager-gateway.js';
 import { ResourceManagerServiceImpl } from '../runtime/resourcemanager/resource-manager-service-impl.js';
-import { ResourceID } from '../runtime/types/ids.js';
+import { createJobGraph, type JobSpec } from '../runtime/jobmaster/job-graph.js';
+import { JobMaster } from '../runtime/jobmaster/job-master.js';
+import { JobMasterServiceLeadershipRunner } from '../runtime/jobmaster/job-master-service-leadership-runner.js';
+import { ResourceID, type JobID } from '../runtime/types/ids.js';
 import type { ResourceProfile } from '../runtime/types/resource-profile.js';
+import { JobClient } from './job-client.js';
 import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';
 
 const log = getLogger('MiniCluster');
@@ -72,6 +76,8 @@ interface MiniClusterEvents {
 
 export class MiniCluster extends EventEmitter<MiniClusterEvents> implements AsyncDisposable {
   private readonly taskExecutors = new Map<ResourceID, RunningTaskExecutor>();
+  private readonly jobs = new Map<JobID, JobMasterServiceLeadershipRunner>();
+  private readonly taskManagerConfiguration: TaskManagerConfiguration;
   private readonly pendingStarts = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
   private taskExecutorCount = 0;
@@ -83,10 +89,11 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     readonly configuration: Configuration,
     private readonly haServices: EmbeddedHaServices,
     private readonly haServer: LeaderInformationServer,
-    heartbeatServices: HeartbeatServices,
+    private readonly heartbeatServices: HeartbeatServices,
     private readonly totalResourceProfile: ResourceProfile | undefined,
   ) {
     super();
+    this.taskManagerConfiguration = TaskManagerConfiguration.fromConfiguration(configuration);
     this.resourceManagerService = new ResourceManagerServiceImpl(
       haServices.getResourceManagerLeaderElectionService(),
       (resourceManagerId) =>
@@ -205,6 +212,39 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     return resourceId;
   }
 
+  /**
+   * Submits a job: a JobMaster is elected for it, gets slots from the
+   * ResourceManager and runs the tasks in them. Throws an InvalidJobError
+   * (ERR_INVALID_JOB) at once for a malformed job. The handle's `result`
+   * settles with the tasks' return values in task order, or with the job's error.
+   */
+  submitJob(spec: JobSpec): JobClient {
+    this.checkNotClosing();
+    const jobGraph = createJobGraph(spec);
+    const { jobId } = jobGraph;
+    let client: JobClient | undefined;
+    const runner = new JobMasterServiceLeadershipRunner(
+      this.haServices.getJobManagerLeaderElectionService(jobId),
+      (jobMasterId) =>
+        new JobMaster(this.rpc, jobMasterId, {
+          jobGraph,
+          heartbeatServices: this.heartbeatServices,
+          haServices: this.haServices,
+          rpcTimeoutMs: this.taskManagerConfiguration.rpcTimeoutMs,
+          retryingRegistrationConfiguration: this.taskManagerConfiguration.retryingRegistrationConfiguration,
+          ...(client ? { listener: client.listener } : {}),
+        }),
+      `job '${jobGraph.name}' (${jobId})`,
+    );
+    client = new JobClient(jobGraph, runner.getResultFuture(), () => runner.cancel());
+    this.jobs.set(jobId, runner);
+    const forget = () => this.jobs.delete(jobId);
+    runner.getResultFuture().then(forget, forget);
+    runner.start();
+    log.info(`Submitted job '${jobGraph.name}' (${jobId}) with ${jobGraph.tasks.length} tasks.`);
+    return client;
+  }
+
   /** Ends the TaskExecutor's worker at once, as a crash would. */
   async terminateTaskExecutor(resourceId: ResourceID): Promise<void> {
     const running = this.taskExecutors.get(resourceId);
@@ -278,6 +318,8 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
 
   private async close(): Promise<void> {
     await Promise.allSettled([...this.pendingStarts]);
+    // Jobs first: their JobMasters free their slots while the TaskExecutors still run.
+    await Promise.allSettled([...this.jobs.values()].map((runner) => runner.closeAsync()));
     for (const running of this.taskExecutors.values()) running.stopping = true;
     // Flink's order: TaskExecutors and the ResourceManager, then RPC, then HA.
     const results = await Promise.allSettled([

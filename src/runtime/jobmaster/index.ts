@@ -1,3 +1,21 @@
-// Flink's jobmaster package, as far as the TaskExecutor uses it: the gateway.
+// Flink's jobmaster package: the JobMaster, its gateway, slot pool, restart
+// strategy and the runner that elects it.
 
+export { createJobGraph } from './job-graph.js';
+export type { JobGraph, JobSpec, TaskSpec } from './job-graph.js';
 export { JobMasterGateway } from './job-master-gateway.js';
+export { JobMaster } from './job-master.js';
+export type { JobMasterListener, JobMasterServices, JobResult, TaskStateChange } from './job-master.js';
+export {
+  ExecutionGraphError,
+  ExecutionLostError,
+  InvalidJobError,
+  JobCancellationError,
+  JobExecutionError,
+  JobMasterError,
+} from './job-master-errors.js';
+export { JobMasterServiceLeadershipRunner } from './job-master-service-leadership-runner.js';
+export { FixedDelayRestartBackoffTimeStrategy, kNoRestart } from './restart-strategy.js';
+export type { RestartStrategyConfiguration } from './restart-strategy.js';
+export { SlotPool } from './slot-pool.js';
+export type { AllocatedSlot } from './slot-pool.js';

@@ -1,5 +1,5 @@
 // The life of a job. Mirrors Flink's JobStatus, without the states that need
-// checkpoints or a Dispatcher (SUSPENDED, RECONCILING, INITIALIZING).
+// checkpoints or a Dispatcher (RECONCILING, INITIALIZING, RESTARTING).
 
 export const JobStatus = {
   CREATED: 'CREATED',
@@ -10,6 +10,8 @@ export const JobStatus = {
   CANCELLING: 'CANCELLING',
   CANCELED: 'CANCELED',
   FINISHED: 'FINISHED',
+  /** Its JobMaster stopped (lost leadership, or the cluster closed) before the job ended. */
+  SUSPENDED: 'SUSPENDED',
 } as const;
 
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];

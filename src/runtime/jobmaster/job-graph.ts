@@ -1,0 +1,86 @@
+// A job as the JobMaster receives it: its tasks and how to restart them.
+// Mirrors the part of Flink's JobGraph threadlink needs: every task is an
+// independent vertex (parallelism 1, no edges), whose code is a module export.
+
+import { JobID } from '../types/ids.js';
+import type { TaskInvokable } from '../types/task-deployment-descriptor.js';
+import { InvalidJobError } from './job-master-errors.js';
+import type { RestartStrategyConfiguration } from './restart-strategy.js';
+
+export interface JobGraph {
+  readonly jobId: JobID;
+  readonly name: string;
+  readonly tasks: readonly TaskInvokable[];
+  readonly restartStrategy: RestartStrategyConfiguration;
+}
+
+/** What a user hands in; see MiniCluster.submitJob. */
+export interface JobSpec {
+  readonly name?: string;
+  readonly tasks: readonly TaskSpec[];
+  readonly restart?: { readonly attempts?: number; readonly delayMs?: number };
+}
+
+export interface TaskSpec {
+  /** The task's ES module: a URL (`file:`, `data:`) or an absolute path. */
+  readonly module: string | URL;
+  /** The export to call. Default: `default`. */
+  readonly export?: string;
+  /** Arguments of the call; they must survive a structured clone. */
+  readonly args?: readonly unknown[];
+}
+
+/** Checks a user's job and turns it into a JobGraph; throws InvalidJobError with a precise message. */
+export function createJobGraph(spec: JobSpec, jobId: JobID = JobID.generate()): JobGraph {
+  if (spec === null || typeof spec !== 'object') throw new InvalidJobError('A job must be an object.');
+  const name = spec.name ?? `job ${jobId}`;
+  if (typeof name !== 'string') throw new InvalidJobError('The job name must be a string.');
+  if (!Array.isArray(spec.tasks) || spec.tasks.length === 0) {
+    throw new InvalidJobError('A job needs a non-empty array of tasks.');
+  }
+  const tasks = spec.tasks.map((task, index) => toInvokable(task, index));
+  return { jobId, name, tasks, restartStrategy: restartStrategyOf(spec.restart) };
+}
+
+function toInvokable(task: TaskSpec, index: number): TaskInvokable {
+  if (task === null || typeof task !== 'object')
+    throw new InvalidJobError(`Task ${index} must be an object.`);
+  const module = moduleUrlOf(task.module, index);
+  const exportName = task.export ?? 'default';
+  if (typeof exportName !== 'string' || exportName.length === 0) {
+    throw new InvalidJobError(`Task ${index}: export must be a non-empty string.`);
+  }
+  const args = task.args ?? [];
+  if (!Array.isArray(args)) throw new InvalidJobError(`Task ${index}: args must be an array.`);
+  try {
+    structuredClone(args);
+  } catch (cause) {
+    throw new InvalidJobError(`Task ${index}: args cannot be sent to a worker thread.`, { cause });
+  }
+  return { module, exportName, args };
+}
+
+function moduleUrlOf(module: unknown, index: number): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module.length === 0) {
+    throw new InvalidJobError(`Task ${index}: module must be a URL or an absolute path.`);
+  }
+  if (module.startsWith('/')) return module;
+  try {
+    return new URL(module).href;
+  } catch {
+    throw new InvalidJobError(`Task ${index}: module '${module}' is neither a URL nor an absolute path.`);
+  }
+}
+
+function restartStrategyOf(restart: JobSpec['restart']): RestartStrategyConfiguration {
+  const attempts = restart?.attempts ?? 0;
+  const delayMs = restart?.delayMs ?? 0;
+  if (!Number.isInteger(attempts) || attempts < 0) {
+    throw new InvalidJobError(`restart.attempts must be a whole number ≥ 0, got ${String(attempts)}.`);
+  }
+  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
+    throw new InvalidJobError(`restart.delayMs must be a number ≥ 0, got ${String(delayMs)}.`);
+  }
+  return { attempts, delayMs };
+}
