@@ -1,6 +1,6 @@
 // Flink's taskexecutor package: the TaskExecutor endpoint and its gateway, its
 // connections to the ResourceManager and JobMasters, the JobLeaderService,
-// the runner that owns it, and the slot table.
+// the runner that owns it, the slot table, and the tasks that run in the slots.
 
 export { TaskExecutor } from './task-executor.js';
 export type { TaskExecutorServices } from './task-executor.js';
@@ -11,6 +11,8 @@ export {
   SlotOccupiedError,
   TaskExecutorFatalError,
   TaskManagerError,
+  TaskNotFoundError,
+  TaskSubmissionError,
 } from './task-executor-errors.js';
 export type { FatalErrorHandler } from './fatal-error-handler.js';
 export type { EstablishedResourceManagerConnection, JobManagerConnection } from './connections.js';
@@ -22,3 +24,4 @@ export type { JobLeaderServiceLocation } from './default-job-leader-service.js';
 export { TaskManagerRunner } from './task-manager-runner.js';
 export type { TaskManagerRunnerOptions, TaskManagerRunnerResult } from './task-manager-runner.js';
 export * from './slot/index.js';
+export * from './task/index.js';

@@ -1,6 +1,7 @@
 // Errors the TaskExecutor raises, mirroring Flink's TaskManagerException,
-// RegistrationTimeoutException, SlotAllocationException and
-// SlotOccupiedException, each with a stable code that survives a thread hop.
+// RegistrationTimeoutException, SlotAllocationException, SlotOccupiedException,
+// TaskSubmissionException and TaskException, each with a stable code that
+// survives a thread hop.
 
 import { registerErrorClass } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
@@ -34,6 +35,16 @@ export class SlotOccupiedError extends SlotAllocationError {
   }
 }
 
+/** submitTask was refused: no JobMaster connection, a wrong JobMasterId, no slot of the job, a duplicate. */
+export class TaskSubmissionError extends TaskManagerError {
+  static override readonly code = 'ERR_TASK_SUBMISSION';
+}
+
+/** No task with that execution id runs on this TaskExecutor. */
+export class TaskNotFoundError extends TaskManagerError {
+  static override readonly code = 'ERR_TASK_NOT_FOUND';
+}
+
 /** The TaskExecutor hit an error it cannot recover from; its runner ends it. */
 export class TaskExecutorFatalError extends TaskManagerError {
   static override readonly code = 'ERR_TASK_EXECUTOR_FATAL';
@@ -45,6 +56,8 @@ for (const errorClass of [
   SlotAllocationError,
   SlotOccupiedError,
   TaskExecutorFatalError,
+  TaskSubmissionError,
+  TaskNotFoundError,
 ]) {
   registerErrorClass(errorClass);
 }

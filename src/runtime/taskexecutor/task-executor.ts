@@ -2,7 +2,9 @@
 // cluster. Mirrors Flink's TaskExecutor: it finds the ResourceManager leader,
 // registers with retries inside a registration deadline, reports its slots and
 // answers heartbeats; it allocates slots on the ResourceManager's request and
-// offers them to the job's JobMaster, found through the JobLeaderService.
+// offers them to the job's JobMaster, found through the JobLeaderService; it
+// runs the tasks the JobMaster submits into those slots, each slot's tasks on
+// the slot's own worker thread, and reports their states to that JobMaster.
 //
 // Every asynchronous callback runs in the endpoint's main thread and first checks
 // that what it answers is still current (the connection object, the leader's
@@ -12,7 +14,7 @@
 import { nanoid } from 'nanoid';
 
 import { getLogger } from '../../actor/logger.js';
-import { RpcTimeoutError } from '../../rpc/errors.js';
+import { RpcFrameSizeError, RpcSerializationError, RpcTimeoutError } from '../../rpc/errors.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
@@ -28,12 +30,20 @@ import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
 import type { RegistrationConnectionListener } from '../registration/registration-connection-listener.js';
 import type { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
 import { Acknowledge } from '../types/acknowledge.js';
+import { ExecutionState, isTerminalExecutionState } from '../types/execution-state.js';
 import type {
   AllocatedSlotReport,
   TaskExecutorHeartbeatPayload,
   TaskExecutorToJobManagerHeartbeatPayload,
 } from '../types/heartbeat-payloads.js';
-import type { AllocationID, JobID, JobMasterId, ResourceID, ResourceManagerId } from '../types/ids.js';
+import type {
+  AllocationID,
+  ExecutionAttemptID,
+  JobID,
+  JobMasterId,
+  ResourceID,
+  ResourceManagerId,
+} from '../types/ids.js';
 import type {
   JMTMRegistrationSuccess,
   RegistrationRejection,
@@ -41,7 +51,10 @@ import type {
 } from '../types/registration-response.js';
 import { ResourceProfile } from '../types/resource-profile.js';
 import { SlotID } from '../types/slot-id.js';
+import { SerializedThrowable } from '../types/serialized-throwable.js';
 import type { SlotOffer } from '../types/slot-offer.js';
+import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
+import type { TaskExecutionState } from '../types/task-execution-state.js';
 import type { HardwareDescription, TaskExecutorRegistration } from '../types/task-executor-registration.js';
 import type { EstablishedResourceManagerConnection, JobManagerConnection } from './connections.js';
 import { DefaultJobLeaderService } from './default-job-leader-service.js';
@@ -51,12 +64,19 @@ import { DefaultTimerService } from './slot/default-timer-service.js';
 import { SlotNotFoundError } from './slot/slot-errors.js';
 import { TaskSlotTable } from './slot/task-slot-table.js';
 import type { TimeoutTicket } from './slot/timer-service.js';
+import { SlotWorker } from './task/slot-worker.js';
+import { Task } from './task/task.js';
+import { TaskResultError } from './task/task-errors.js';
+import type { TaskManagerActions } from './task/task-manager-actions.js';
+import { defaultTaskRunnerEntry } from './task/task-runner-entry.js';
 import { TaskExecutorGateway } from './task-executor-gateway.js';
 import {
   RegistrationTimeoutError,
   SlotAllocationError,
   SlotOccupiedError,
   TaskManagerError,
+  TaskNotFoundError,
+  TaskSubmissionError,
 } from './task-executor-errors.js';
 import { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';
 
@@ -82,11 +102,22 @@ export interface TaskExecutorServices {
   readonly scheduler?: ScheduledExecutor;
   readonly jobLeaderService?: JobLeaderService;
   readonly endpointId?: string;
+  /**
+   * The worker entry that runs tasks (workers/task-runner.js). Default: found
+   * relative to this module (see task/task-runner-entry.ts).
+   */
+  readonly taskRunnerEntry?: URL;
 }
 
 interface JobEntry {
   readonly jobId: JobID;
   connection: JobManagerConnection | undefined;
+  /** The tasks submitted under `connection` report through these. */
+  taskManagerActions: TaskManagerActions | undefined;
+}
+
+function logStateUpdateFailure(error: unknown): void {
+  log.debug('Could not report a task execution state to the JobMaster.', error);
 }
 
 export class TaskExecutor
@@ -100,7 +131,11 @@ export class TaskExecutor
   private readonly services: TaskExecutorServices;
   /** Delays from the scheduler, execution in the main thread. */
   private readonly delayed: ScheduledExecutor;
-  private readonly taskSlotTable: TaskSlotTable;
+  private readonly taskSlotTable: TaskSlotTable<Task>;
+  private readonly taskRunnerEntry: URL;
+  /** The worker of each allocated slot that has run a task; ended when the slot is freed. */
+  private readonly slotWorkers = new Map<AllocationID, SlotWorker>();
+  private readonly closingSlotWorkers = new Set<Promise<void>>();
   private readonly jobLeaderService: JobLeaderService;
   private readonly totalResourceProfile: ResourceProfile;
   private readonly resourceManagerLeaderRetriever: LeaderRetrievalService;
@@ -128,7 +163,8 @@ export class TaskExecutor
     this.delayed = this.mainThreadTimers(services.scheduler);
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
-    this.taskSlotTable = new TaskSlotTable({
+    this.taskRunnerEntry = services.taskRunnerEntry ?? defaultTaskRunnerEntry();
+    this.taskSlotTable = new TaskSlotTable<Task>({
       numberSlots: this.configuration.numberSlots,
       totalResourceProfile: this.totalResourceProfile,
       timerService: new DefaultTimerService<AllocationID>(this.delayed),
@@ -208,9 +244,12 @@ export class TaskExecutor
     for (const jobId of [...this.jobTable.keys()]) this.closeJob(jobId, cause);
     this.stopRegistrationTimeout();
     try {
+      // Settles once every task has ended, and so has the worker it ran on (Flink's testTaskSlotTableTerminationOnShutdown).
       await this.taskSlotTable.closeAsync();
     } finally {
       this.stopTaskExecutorServices();
+      for (const allocationId of [...this.slotWorkers.keys()]) this.closeSlotWorker(allocationId);
+      await Promise.all(this.closingSlotWorkers);
     }
   }
 
@@ -257,10 +296,59 @@ export class TaskExecutor
         this.freeSlotInternal(allocationId, new FlinkError('Could not create new job.', { cause }));
         throw new SlotAllocationError('Could not create new job.', { cause });
       }
-      job = { jobId, connection: undefined };
+      job = { jobId, connection: undefined, taskManagerActions: undefined };
       this.jobTable.set(jobId, job);
     }
     if (job.connection) this.offerSlotsToJobManager(jobId);
+    return Promise.resolve(Acknowledge);
+  }
+
+  /**
+   * Runs a task in one of the job's slots. Refused unless the job's JobMaster is
+   * connected under `jobMasterId` and the slot is allocated to the job; the slot
+   * becomes active, even if its offer has not been answered yet.
+   */
+  submitTask(tdd: TaskDeploymentDescriptor, jobMasterId: JobMasterId): Promise<Acknowledge> {
+    const { jobId, allocationId, executionId } = tdd;
+    const job = this.jobTable.get(jobId);
+    const connection = job?.connection;
+    if (!connection || !job.taskManagerActions) {
+      throw new TaskSubmissionError(
+        `Could not submit task because there is no JobManager associated for the job ${jobId}.`,
+      );
+    }
+    if (connection.jobMasterId !== jobMasterId) {
+      throw new TaskSubmissionError(
+        `Rejecting the task submission because the job manager leader id ${jobMasterId} does not match ` +
+          `the expected job manager leader id ${connection.jobMasterId}.`,
+      );
+    }
+    if (!this.taskSlotTable.tryMarkSlotActive(jobId, allocationId)) {
+      throw new TaskSubmissionError(
+        `No task slot allocated for job ID ${jobId} and allocation ID ${allocationId}.`,
+      );
+    }
+    // The table keys tasks by execution id across slots; a duplicate in another slot would replace the first.
+    if (this.taskSlotTable.getTask(executionId) !== undefined) {
+      throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
+    }
+    const task = new Task(tdd, this.slotWorkerOf(allocationId), job.taskManagerActions);
+    let added: boolean;
+    try {
+      added = this.taskSlotTable.addTask(task);
+    } catch (cause) {
+      throw new TaskSubmissionError(`Could not submit task ${executionId}.`, { cause });
+    }
+    if (!added) throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
+    task.start();
+    return Promise.resolve(Acknowledge);
+  }
+
+  /** Cancels a task: its worker is ended, then CANCELED goes to its JobMaster. */
+  cancelTask(executionId: ExecutionAttemptID): Promise<Acknowledge> {
+    const task = this.taskSlotTable.getTask(executionId);
+    if (!task) throw new TaskNotFoundError(`Cannot find task to cancel for execution ${executionId}.`);
+    task.cancel();
     return Promise.resolve(Acknowledge);
   }
 
@@ -525,6 +613,7 @@ export class TaskExecutor
       jobId = this.taskSlotTable.getOwningJob(allocationId);
       const index = this.taskSlotTable.freeSlot(allocationId, cause);
       if (index !== -1) {
+        this.closeSlotWorker(allocationId);
         const established = this.establishedResourceManagerConnection;
         established?.gateway.notifySlotAvailable(
           established.instanceId,
@@ -614,6 +703,10 @@ export class TaskExecutor
       resourceId: registration.resourceId,
     };
     job.connection = connection;
+    job.taskManagerActions = {
+      updateTaskExecutionState: (task, state) =>
+        this.runAsync(() => this.updateTaskExecutionState(connection, task, state)),
+    };
     this.jobManagerHeartbeatManager.monitorTarget(registration.resourceId, {
       receiveHeartbeat: (resourceId, payload) =>
         gateway.heartbeatFromTaskManager(
@@ -627,7 +720,14 @@ export class TaskExecutor
 
   private disconnectJobManagerConnection(connection: JobManagerConnection, cause: Error): void {
     const job = this.jobTable.get(connection.jobId);
-    if (job?.connection === connection) job.connection = undefined;
+    if (job?.connection === connection) {
+      job.connection = undefined;
+      job.taskManagerActions = undefined;
+    }
+    const failure = new FlinkError(`Disconnect from JobManager responsible for ${connection.jobId}.`, {
+      cause,
+    });
+    for (const task of this.taskSlotTable.getTasks(connection.jobId)) task.failExternally(failure);
     // The slots stay reserved for the job, inactive, until its next leader takes them or they time out.
     for (const allocationId of this.taskSlotTable.getActiveTaskSlotAllocationIdsPerJob(connection.jobId)) {
       let deactivated = false;
@@ -789,6 +889,68 @@ export class TaskExecutor
 
   private isJobManagerConnectionValid(jobId: JobID, jobMasterId: JobMasterId): boolean {
     return this.jobTable.get(jobId)?.connection?.jobMasterId === jobMasterId;
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  /**
+   * A task changed state: a final one first takes the task out of the slot table
+   * (Flink's unregisterTaskAndNotifyFinalState), then every state goes to the
+   * JobMaster the task was submitted by. If that fails, the JobMaster still learns
+   * which executions are here from the heartbeat's deployment report.
+   */
+  private updateTaskExecutionState(
+    connection: JobManagerConnection,
+    task: Task,
+    state: TaskExecutionState,
+  ): void {
+    if (isTerminalExecutionState(state.state) && this.taskSlotTable.getTask(task.executionId) === task) {
+      this.taskSlotTable.removeTask(task.executionId);
+    }
+    log.debug('Task', task.executionId, 'switched to', state.state);
+    const update = connection.gateway.updateTaskExecutionState(state);
+    if (state.state !== ExecutionState.FINISHED) {
+      update.catch(logStateUpdateFailure);
+      return;
+    }
+    update.catch((error: unknown) => {
+      // The result did not fit into a message to the JobMaster: the task counts as FAILED.
+      if (!(error instanceof RpcFrameSizeError || error instanceof RpcSerializationError)) {
+        logStateUpdateFailure(error);
+        return;
+      }
+      const failed: TaskExecutionState = {
+        jobId: state.jobId,
+        executionId: state.executionId,
+        state: ExecutionState.FAILED,
+        error: SerializedThrowable.of(
+          new TaskResultError(`The task's return value could not be sent to the JobMaster.`, {
+            cause: error,
+          }),
+        ),
+      };
+      connection.gateway.updateTaskExecutionState(failed).catch(logStateUpdateFailure);
+    });
+  }
+
+  /** The worker of the allocation's slot, made on first use; it starts its thread with its first task. */
+  private slotWorkerOf(allocationId: AllocationID): SlotWorker {
+    let slotWorker = this.slotWorkers.get(allocationId);
+    if (!slotWorker) {
+      // One worker per allocation, not per slot index: a job's modules and globals must not meet the next job's.
+      slotWorker = new SlotWorker(this.taskRunnerEntry, `task slot ${allocationId} of ${this.resourceId}`);
+      this.slotWorkers.set(allocationId, slotWorker);
+    }
+    return slotWorker;
+  }
+
+  private closeSlotWorker(allocationId: AllocationID): void {
+    const slotWorker = this.slotWorkers.get(allocationId);
+    if (!slotWorker) return;
+    this.slotWorkers.delete(allocationId);
+    const closing = slotWorker.close();
+    this.closingSlotWorkers.add(closing);
+    void closing.then(() => this.closingSlotWorkers.delete(closing));
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,0 +1,14 @@
+// The messages between a slot's worker and the TaskExecutor, all in one place.
+// One message each way per task: the TaskExecutor posts the task's invokable,
+// the worker posts the outcome. A worker runs one task at a time, so the reply
+// needs no id; a worker that is being ended is ignored instead.
+
+import type { SerializedError } from '../../../actor/error-codec.js';
+import type { TaskInvokable } from '../../types/task-deployment-descriptor.js';
+
+/** TaskExecutor → worker: run this. */
+export type TaskRunRequest = TaskInvokable;
+
+/** Worker → TaskExecutor: what the task returned, or what it threw (encoded with encodeError). */
+export type TaskRunReply =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SerializedError };

@@ -1,0 +1,104 @@
+// Each slot has one worker thread, started with its first task and kept for the
+// next ones; a cancelled task takes its worker with it, and a worker that dies
+// on its own fails the task it was running. Either way the slot's next task
+// gets a fresh worker. threadlink's own behaviour: Flink starts a thread per task.
+
+import { expect } from 'chai';
+
+import { liveWorkerCount } from '../../../../src/rpc/worker-registry.js';
+import { TaskWorkerExitedError } from '../../../../src/runtime/taskexecutor/task/task-errors.js';
+import { SerializedThrowable } from '../../../../src/runtime/types/serialized-throwable.js';
+import type { TaskExecutionState } from '../../../../src/runtime/types/task-execution-state.js';
+import { useRpcService } from '../../../support/paths.js';
+import {
+  invokable,
+  kBlockingModule,
+  kCrashingModule,
+  kRpcTimeoutMs,
+  kValuesModule,
+  SpinFlags,
+  TaskTestbed,
+} from './task-testbed.js';
+
+const threadOf = invokable(kValuesModule, 'currentThreadId');
+
+describe('Task: one worker per slot', () => {
+  const service = useRpcService();
+  let bed: TaskTestbed;
+  let workersBefore: number;
+  beforeEach(async () => {
+    workersBefore = liveWorkerCount();
+    bed = await TaskTestbed.start(service.rpc);
+  });
+
+  it('starts no worker before the slot’s first task', () => {
+    expect(liveWorkerCount()).to.equal(workersBefore);
+  });
+
+  it('runs the next task of a slot on the same worker', async () => {
+    const first = await bed.resultOf(threadOf);
+    const second = await bed.resultOf(threadOf);
+    expect(second).to.equal(first);
+    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+  });
+
+  it('gives each slot its own worker', async () => {
+    const inSlot0 = await bed.resultOf(threadOf, 0);
+    const inSlot1 = await bed.resultOf(threadOf, 1);
+    expect(inSlot1).to.not.equal(inSlot0);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
+  });
+
+  it('runs the tasks of one slot one after another, in submission order', async () => {
+    const flags = new SpinFlags();
+    const spinning = await bed.submit(invokable(kBlockingModule, 'spinUntilReleased', flags.buffer));
+    const waiting = await bed.submit(invokable(kValuesModule, 'add', 1, 2));
+    await flags.untilStarted();
+    expect(bed.statesOf(waiting)).to.deep.equal([]);
+
+    flags.release();
+    expect((await bed.finalStateOf(waiting)).result).to.equal(3);
+    expect(bed.statesOf(spinning).map((state) => state.state)).to.deep.equal(['RUNNING', 'FINISHED']);
+    const order = bed.jm
+      .callsOf('updateTaskExecutionState')
+      .map(([state]) => (state as TaskExecutionState).executionId);
+    expect(order).to.deep.equal([spinning, spinning, waiting, waiting]);
+  });
+
+  it('replaces the worker after a cancelled task', async () => {
+    const before = await bed.resultOf(threadOf);
+    const flags = new SpinFlags();
+    const spinning = await bed.submit(invokable(kBlockingModule, 'spinForever', flags.buffer));
+    await flags.untilStarted();
+    await bed.h.gateway.cancelTask(spinning, kRpcTimeoutMs);
+    await bed.finalStateOf(spinning);
+
+    const after = await bed.resultOf(threadOf);
+    expect(after).to.not.equal(before);
+    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+  });
+
+  it('fails the task whose worker calls process.exit, with ERR_TASK_WORKER_EXITED and the exit code', async () => {
+    const state = await bed.run(invokable(kCrashingModule, 'exitProcess', 3));
+    expect(state.state).to.equal('FAILED');
+    const error = SerializedThrowable.deserialize(state.error!);
+    expect(error).to.be.instanceOf(TaskWorkerExitedError);
+    expect(error).to.include({ code: 'ERR_TASK_WORKER_EXITED' });
+    expect(error.message).to.contain('exited with code 3');
+  });
+
+  it('fails the task whose worker dies of an uncaught error, naming that error', async () => {
+    const state = await bed.run(invokable(kCrashingModule, 'throwInTimer', 'lost in a timer'));
+    expect(state.error).to.include({ code: 'ERR_TASK_WORKER_EXITED' });
+    expect(state.error!.message).to.contain('lost in a timer');
+    expect(state.error!.cause).to.include({ message: 'lost in a timer' });
+  });
+
+  it('starts a fresh worker for the task after one whose worker died', async () => {
+    const before = await bed.resultOf(threadOf);
+    await bed.run(invokable(kCrashingModule, 'exitProcess', 1));
+    const after = await bed.resultOf(threadOf);
+    expect(after).to.not.equal(before);
+    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+  });
+});
