@@ -48,6 +48,11 @@ export interface MiniClusterOptions {
   readonly totalResourceProfile?: ResourceProfile;
   /** Options of the main thread's RpcService. */
   readonly rpc?: RpcServiceOptions;
+  /**
+   * As Flink's active ResourceManager: when a TaskExecutor's worker exits
+   * without being asked to, the ResourceManager starts a replacement. Default true.
+   */
+  readonly activeResourceManagement?: boolean;
 }
 
 /** A TaskExecutor as the MiniCluster sees it. */
@@ -91,9 +96,11 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     private readonly haServer: LeaderInformationServer,
     private readonly heartbeatServices: HeartbeatServices,
     private readonly totalResourceProfile: ResourceProfile | undefined,
+    activeResourceManagement: boolean,
   ) {
     super();
     this.taskManagerConfiguration = TaskManagerConfiguration.fromConfiguration(configuration);
+    const resourceAllocator = { requestNewWorker: () => this.startReplacementTaskExecutor() };
     this.resourceManagerService = new ResourceManagerServiceImpl(
       haServices.getResourceManagerLeaderElectionService(),
       (resourceManagerId) =>
@@ -102,6 +109,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
           heartbeatServices,
           // As Flink's standalone ResourceManager, it does not stop workers it lets go: a
           // TaskExecutor that disconnects registers again by itself.
+          ...(activeResourceManagement ? { resourceAllocator } : {}),
         }),
       { onFatalError: (error) => this.onFatalError(error) },
     );
@@ -136,6 +144,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
       haServer,
       heartbeatServices,
       options.totalResourceProfile,
+      options.activeResourceManagement ?? true,
     );
     try {
       // As in Flink: TaskExecutors first, then the ResourceManager they wait for.
@@ -243,6 +252,14 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     runner.start();
     log.info(`Submitted job '${jobGraph.name}' (${jobId}) with ${jobGraph.tasks.length} tasks.`);
     return client;
+  }
+
+  private startReplacementTaskExecutor(): void {
+    if (this.closing) return;
+    log.info('Starting a TaskExecutor to replace one that exited.');
+    this.startTaskExecutor().catch((error: unknown) => {
+      if (!this.closing) log.error('Could not start a replacement TaskExecutor.', error);
+    });
   }
 
   /** Ends the TaskExecutor's worker at once, as a crash would. */
