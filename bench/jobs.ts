@@ -1,0 +1,246 @@
+// bench:jobs: what running tasks through the control plane costs, in one process.
+//  - throughput: jobs of K tiny tasks (`a + b`) on a warm MiniCluster of n
+//    TaskExecutors × 1 slot, submit to result, against a piscina pool of n
+//    threads running the same tiny task; interleaved rounds, medians;
+//  - crash recovery: a job of 8 CPU-bound tasks on 4 TaskExecutors, once as is
+//    and once with one TaskExecutor killed half-way through its first task.
+// Prints tables and one JSON line of medians and ratios. `--quick` for a smoke run.
+
+import { Piscina } from 'piscina';
+
+import { ExecutionState, MiniCluster, type JobSpec, type ResourceID } from '../src/index.js';
+import { median, printTable, round } from './stats.js';
+
+const kQuick = process.argv.includes('--quick');
+const kRounds = Number(process.env.BENCH_ROUNDS ?? (kQuick ? 2 : 5));
+const kTasks = Number(process.env.BENCH_TASKS ?? (kQuick ? 200 : 2000));
+const kSizes = (process.env.BENCH_SIZES ?? (kQuick ? '1,2' : '1,2,4')).split(',').map(Number);
+const kCrashRounds = Number(process.env.BENCH_CRASH_ROUNDS ?? (kQuick ? 1 : 5));
+const kCrashTaskExecutors = 4;
+const kCrashTasks = 8;
+const kCrashTaskMs = kQuick ? 100 : 200;
+/** A job that does not settle in this time is a bug, not a slow run: fail rather than hang. */
+const kJobTimeoutMs = 120_000;
+const kTinyModule = new URL('./tasks/tiny.js', import.meta.url);
+const kSpinModule = new URL('./tasks/spin.js', import.meta.url);
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${kJobTimeoutMs} ms.`)),
+      kJobTimeoutMs,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function checkSums(results: readonly unknown[], k: number, who: string): void {
+  if (results.length !== k || results.some((value, i) => value !== i + 1)) {
+    throw new Error(`${who} returned wrong results for ${k} tasks of a + b.`);
+  }
+}
+
+// ------------------------------------------------------------ throughput
+
+/** Runs k tiny tasks and returns tasks per second. */
+interface Runner {
+  readonly run: (k: number) => Promise<number>;
+  readonly close: () => Promise<void>;
+}
+
+async function threadlinkRunner(n: number): Promise<Runner> {
+  const cluster = await MiniCluster.start({ taskExecutors: n, slotsPerTaskExecutor: 1 });
+  await cluster.waitUntilTaskExecutorsRegistered(n);
+  const run = async (k: number) => {
+    const spec: JobSpec = {
+      name: `tiny × ${k}`,
+      tasks: Array.from({ length: k }, (_, i) => ({ module: kTinyModule, export: 'add', args: [i, 1] })),
+    };
+    const started = performance.now();
+    const results = await withTimeout(cluster.submitJob(spec).result, `A threadlink job of ${k} tasks`);
+    const elapsed = performance.now() - started;
+    checkSums(results, k, 'threadlink');
+    return k / (elapsed / 1000);
+  };
+  await run(kTasks);
+  return { run, close: () => cluster.closeAsync() };
+}
+
+async function piscinaRunner(n: number): Promise<Runner> {
+  const pool = new Piscina({ filename: kTinyModule.href, minThreads: n, maxThreads: n });
+  const run = async (k: number) => {
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: k }, (_, i) => pool.run({ a: i, b: 1 })));
+    const elapsed = performance.now() - started;
+    checkSums(results, k, 'piscina');
+    return k / (elapsed / 1000);
+  };
+  await run(kTasks);
+  return { run, close: () => pool.destroy() };
+}
+
+interface ThroughputRow {
+  readonly n: number;
+  readonly threadlink: number;
+  readonly piscina: number;
+}
+
+/**
+ * One configuration at a time: a process holds one RpcService, so one MiniCluster.
+ * Within it, threadlink and piscina take turns, round after round.
+ */
+async function throughput(n: number): Promise<ThroughputRow> {
+  const threadlink = await threadlinkRunner(n);
+  const piscina = await piscinaRunner(n);
+  try {
+    const samples = { threadlink: [] as number[], piscina: [] as number[] };
+    for (let r = 0; r < kRounds; r++) {
+      samples.threadlink.push(await threadlink.run(kTasks));
+      samples.piscina.push(await piscina.run(kTasks));
+    }
+    return { n, threadlink: median(samples.threadlink), piscina: median(samples.piscina) };
+  } finally {
+    await Promise.all([threadlink.close(), piscina.close()]);
+  }
+}
+
+// ------------------------------------------------------------ crash recovery
+
+interface CrashRun {
+  /** Submit to result. */
+  readonly jobMs: number;
+  /** From the kill to the FAILED state of the killed TaskExecutor's task. */
+  readonly killToFailedMs?: number;
+  /** From the kill to the restarted attempt RUNNING on another TaskExecutor. */
+  readonly killToRestartedMs?: number;
+}
+
+function spinJob(tasks: number, ms: number): JobSpec {
+  return {
+    name: `spin ${ms} ms × ${tasks}`,
+    tasks: Array.from({ length: tasks }, () => ({ module: kSpinModule, export: 'spin', args: [ms] })),
+    restart: { attempts: 3, delayMs: 0 },
+  };
+}
+
+async function crashRun(crash: boolean): Promise<CrashRun> {
+  const cluster = await MiniCluster.start({ taskExecutors: kCrashTaskExecutors, slotsPerTaskExecutor: 1 });
+  try {
+    await cluster.waitUntilTaskExecutorsRegistered(kCrashTaskExecutors);
+    // Start the slots' workers and load the module, as the throughput runs do.
+    await withTimeout(cluster.submitJob(spinJob(kCrashTasks, 1)).result, 'The warm-up job');
+
+    const started = performance.now();
+    const job = cluster.submitJob(spinJob(kCrashTasks, kCrashTaskMs));
+    let victim: ResourceID | undefined;
+    let killedAt: number | undefined;
+    let failedAt: number | undefined;
+    let restartedAt: number | undefined;
+    job.on('progress', (change) => {
+      const now = performance.now();
+      if (crash && victim === undefined && change.state === ExecutionState.RUNNING && change.resourceId) {
+        victim = change.resourceId;
+        // Half-way through the task, so that the crash costs work already done.
+        setTimeout(() => {
+          killedAt = performance.now();
+          cluster.terminateTaskExecutor(victim!).catch(() => {});
+        }, kCrashTaskMs / 2);
+      } else if (killedAt !== undefined && change.state === ExecutionState.FAILED) {
+        failedAt ??= now;
+      } else if (
+        failedAt !== undefined &&
+        change.state === ExecutionState.RUNNING &&
+        change.attemptNumber > 0
+      ) {
+        restartedAt ??= now;
+      }
+    });
+    await withTimeout(job.result, 'The crash-recovery job');
+    const jobMs = performance.now() - started;
+    if (crash && failedAt === undefined)
+      throw new Error('The kill did not fail any task: nothing was measured.');
+    return {
+      jobMs,
+      ...(failedAt !== undefined ? { killToFailedMs: failedAt - killedAt! } : {}),
+      ...(restartedAt !== undefined ? { killToRestartedMs: restartedAt - killedAt! } : {}),
+    };
+  } finally {
+    await cluster.closeAsync();
+  }
+}
+
+async function crashRecovery(): Promise<{ plain: CrashRun[]; crashed: CrashRun[] }> {
+  const plain: CrashRun[] = [];
+  const crashed: CrashRun[] = [];
+  for (let r = 0; r < kCrashRounds; r++) {
+    plain.push(await crashRun(false));
+    crashed.push(await crashRun(true));
+  }
+  return { plain, crashed };
+}
+
+// ------------------------------------------------------------ report
+
+async function main(): Promise<void> {
+  const rows: ThroughputRow[] = [];
+  for (const n of kSizes) rows.push(await throughput(n));
+  console.log(`\nTiny tasks (a + b): jobs of ${kTasks} tasks, median of ${kRounds} interleaved rounds`);
+  printTable(
+    rows.map(({ n, threadlink, piscina }) => ({
+      'threads (TaskExecutors × 1 slot)': n,
+      'threadlink tasks/s': round(threadlink, 0),
+      'piscina tasks/s': round(piscina, 0),
+      ratio: round(threadlink / piscina),
+      'goal ≥ 0.5': threadlink / piscina >= 0.5 ? 'met' : 'NOT met',
+      'threadlink µs/task': round(1e6 / threadlink, 1),
+      'piscina µs/task': round(1e6 / piscina, 1),
+      'overhead µs/task': round(1e6 / threadlink - 1e6 / piscina, 1),
+    })),
+  );
+
+  const { plain, crashed } = await crashRecovery();
+  const plainMs = median(plain.map((run) => run.jobMs));
+  const crashedMs = median(crashed.map((run) => run.jobMs));
+  const defined = (values: (number | undefined)[]) => values.filter((v): v is number => v !== undefined);
+  const killToFailed = median(defined(crashed.map((run) => run.killToFailedMs)));
+  const killToRestarted = median(defined(crashed.map((run) => run.killToRestartedMs)));
+  console.log(
+    `\nCrash recovery: ${kCrashTasks} tasks of ${kCrashTaskMs} ms CPU on ${kCrashTaskExecutors} TaskExecutors × 1 slot, ` +
+      `restart attempts 3, delay 0; median of ${kCrashRounds} rounds`,
+  );
+  printTable([
+    {
+      run: 'no crash',
+      'job (ms)': round(plainMs, 1),
+      'kill → task FAILED (ms)': '-',
+      'kill → restarted (ms)': '-',
+    },
+    {
+      run: 'one TaskExecutor killed half-way through its task',
+      'job (ms)': round(crashedMs, 1),
+      'kill → task FAILED (ms)': round(killToFailed, 1),
+      'kill → restarted (ms)': round(killToRestarted, 1),
+    },
+  ]);
+  console.log(`  the crash cost ${round(crashedMs - plainMs, 1)} ms`);
+
+  const summary: Record<string, number> = {};
+  for (const { n, threadlink, piscina } of rows) {
+    summary[`threadlinkTasksPerSec_${n}`] = round(threadlink, 0);
+    summary[`piscinaTasksPerSec_${n}`] = round(piscina, 0);
+    summary[`ratio_${n}`] = round(threadlink / piscina);
+  }
+  Object.assign(summary, {
+    crashFreeJobMs: round(plainMs, 1),
+    crashedJobMs: round(crashedMs, 1),
+    crashCostMs: round(crashedMs - plainMs, 1),
+    killToFailedMs: round(killToFailed, 1),
+    killToRestartedMs: round(killToRestarted, 1),
+  });
+  console.log(
+    `\n${JSON.stringify({ bench: 'jobs', rounds: kRounds, tasks: kTasks, quick: kQuick, node: process.version, ...summary })}`,
+  );
+}
+
+await main();
