@@ -22,7 +22,7 @@ export interface JobProgress {
   /** Failed attempts, restarted or not. */
   readonly failedAttempts: number;
   readonly canceled: number;
-  /** Slots the job's tasks occupy (deploying + running + canceling). */
+  /** Slots whose worker runs one of the job's tasks (running + canceling). */
   readonly slotsInUse: number;
 }
 
@@ -79,7 +79,7 @@ export class JobClient extends EventEmitter<JobClientEvents> {
       finished: count(ExecutionState.FINISHED),
       failedAttempts: this.failedAttempts,
       canceled: count(ExecutionState.CANCELED),
-      slotsInUse: deploying + running + count(ExecutionState.CANCELING),
+      slotsInUse: running + count(ExecutionState.CANCELING),
     };
   }
 

@@ -178,11 +178,12 @@ describe('Jobs on a MiniCluster', function () {
   it('keeps a TaskExecutor alive while its task runs CPU-bound for longer than the heartbeat timeout', async () => {
     const c = await startCluster({
       taskExecutors: 1,
-      config: { 'heartbeat.interval': '50 ms', 'heartbeat.timeout': '300 ms' },
+      config: { 'heartbeat.interval': '100 ms', 'heartbeat.timeout': '800 ms' },
     });
     const exits: unknown[] = [];
     c.on('taskExecutorExited', (exit) => exits.push(exit));
-    const job = c.submitJob({ tasks: [task('spin', 1200, 'done')] });
+    // Twice the heartbeat timeout, on one core, with no turn of the task's event loop.
+    const job = c.submitJob({ tasks: [task('spin', 1600, 'done')] });
     expect(await job.result).to.deep.equal(['done']);
     expect(job.progress().failedAttempts).to.equal(0);
     expect(exits).to.have.lengthOf(0);

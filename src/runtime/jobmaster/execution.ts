@@ -30,9 +30,11 @@ export interface Execution {
   slot: AllocatedSlot | undefined;
   /** submitTask was acknowledged: from now on the TaskExecutor must report it in its heartbeats. */
   deployed: boolean;
+  /** performance.now() when RUNNING was reported; how long tasks run decides how many a slot queues. */
+  runningSince: number;
 }
 
-/** A FIFO of vertices waiting for a slot. O(1) at both ends. */
+/** A queue of vertices waiting for a slot: new ones at the back, restarts at the front. */
 export class WaitingVertices {
   private items: ExecutionVertex[] = [];
   private head = 0;
@@ -43,6 +45,11 @@ export class WaitingVertices {
 
   push(vertex: ExecutionVertex): void {
     this.items.push(vertex);
+  }
+
+  pushFront(vertex: ExecutionVertex): void {
+    if (this.head > 0) this.items[--this.head] = vertex;
+    else this.items.unshift(vertex);
   }
 
   shift(): ExecutionVertex | undefined {

@@ -337,6 +337,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     const accepted = this.slotPool.offerSlots(resourceId, registration.gateway, offers, this.requiredSlots());
     // Deploy after the answer is on its way; the TaskExecutor activates a slot on submitTask anyway.
     if (accepted.length > 0) this.runAsync(() => this.scheduleWaitingTasks());
+    this.requirementsChanged();
     return accepted;
   }
 
@@ -382,6 +383,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       case ExecutionState.RUNNING:
         if (execution.state === ExecutionState.DEPLOYING) {
           execution.state = ExecutionState.RUNNING;
+          execution.runningSince = performance.now();
           this.emitExecution(execution);
         }
         break;
@@ -422,13 +424,16 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   /** Deploys waiting tasks into free slots, oldest first. */
   private scheduleWaitingTasks(): void {
     if (this.status !== JobStatus.RUNNING) return;
-    while (this.waiting.length > 0 && this.slotPool.numberOfFreeSlots > 0) {
+    for (;;) {
+      // Queue behind a running task only while there is work for every slot (see SlotPool).
+      const mayQueue = this.waiting.length >= this.slotPool.size;
+      if (this.waiting.length === 0 || !this.slotPool.hasRoom(mayQueue)) return;
       const vertex = this.waiting.shift() as ExecutionVertex;
       const attemptNumber = vertex.nextAttemptNumber++;
       const executionId = ExecutionAttemptID.of(
         `${this.executionIdPrefix}${vertex.taskIndex}_${attemptNumber}`,
       );
-      const slot = this.slotPool.assignFreeSlot(executionId) as AllocatedSlot;
+      const slot = this.slotPool.assignFreeSlot(executionId, mayQueue) as AllocatedSlot;
       const execution: Execution = {
         executionId,
         vertex,
@@ -436,6 +441,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
         state: ExecutionState.SCHEDULED,
         slot,
         deployed: false,
+        runningSince: 0,
       };
       vertex.current = execution;
       this.executions.set(executionId, execution);
@@ -456,21 +462,19 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       invokable: execution.vertex.invokable,
     };
     slot.gateway.submitTask(tdd, this.getFencingToken(), this.services.rpcTimeoutMs).then(
-      () =>
-        this.runAsync(() => {
-          if (this.executions.get(execution.executionId) === execution) execution.deployed = true;
-        }),
+      // Set directly (this thread, no mailbox turn): it is only read by heartbeat reconciliation.
+      () => {
+        if (this.executions.get(execution.executionId) === execution) execution.deployed = true;
+      },
       (error: unknown) =>
         this.runAsync(() => {
           if (this.executions.get(execution.executionId) !== execution) return;
           this.failExecution(
             execution,
-            new ExecutionLostError(
-              `Could not deploy task ${execution.vertex.taskIndex}: ${messageOf(error)}`,
-              {
-                cause: error,
-              },
-            ),
+            // Not an ExecutionLostError: a refused deployment counts as a failure, or it would be retried forever.
+            new JobMasterError(`Could not deploy task ${execution.vertex.taskIndex}: ${messageOf(error)}`, {
+              cause: error,
+            }),
           );
         }),
     );
@@ -496,11 +500,20 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   }
 
   private failExecution(execution: Execution, error: Error): void {
+    const neverRan =
+      execution.state === ExecutionState.SCHEDULED || execution.state === ExecutionState.DEPLOYING;
     if (!this.retire(execution, ExecutionState.FAILED)) return;
     const vertex = execution.vertex;
     this.emitExecution(execution, error);
     if (this.status !== JobStatus.RUNNING) {
       this.checkTerminationComplete();
+      return;
+    }
+    // A task that was still waiting in a slot that went away did not fail: it only lost its place.
+    if (neverRan && error instanceof ExecutionLostError) {
+      this.emit(vertex, undefined, ExecutionState.CREATED);
+      this.waiting.pushFront(vertex);
+      this.scheduleWaitingTasks();
       return;
     }
     vertex.restartStrategy.notifyFailure();
@@ -525,7 +538,8 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       vertex.restartTimer = undefined;
       if (this.status !== JobStatus.RUNNING) return;
       this.emit(vertex, undefined, ExecutionState.CREATED);
-      this.waiting.push(vertex);
+      // Restarts go first: they have waited their turn once already.
+      this.waiting.pushFront(vertex);
       this.scheduleWaitingTasks();
     };
     if (backoff > 0) vertex.restartTimer = this.delayed.schedule(restart, backoff);
@@ -550,13 +564,21 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     execution.state = state;
     this.executions.delete(execution.executionId);
     execution.vertex.current = undefined;
-    if (execution.slot) this.slotPool.releaseAssignment(execution.slot.allocationId, execution.executionId);
+    if (execution.slot) {
+      this.slotPool.releaseAssignment(
+        execution.slot.allocationId,
+        execution.executionId,
+        state === ExecutionState.FINISHED ? performance.now() - execution.runningSince : undefined,
+      );
+    }
     return true;
   }
 
   private failExecutionInSlot(slot: AllocatedSlot, error: Error): void {
-    const execution = slot.executionId === undefined ? undefined : this.executions.get(slot.executionId);
-    if (execution) this.failExecution(execution, error);
+    for (const executionId of [...slot.executionIds]) {
+      const execution = this.executions.get(executionId);
+      if (execution) this.failExecution(execution, error);
+    }
   }
 
   private cancelExecution(execution: Execution): void {
@@ -667,8 +689,9 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     this.runAsync(() => {
       this.declarationScheduled = false;
       const required = this.requiredSlots();
-      const surplus = new JobMasterError('The slot is no longer needed by the job.');
-      for (const slot of this.slotPool.trimFreeSlots(required)) this.freeSlotAt(slot, surplus);
+      for (const slot of this.slotPool.trimFreeSlots(required)) {
+        this.freeSlotAt(slot, new JobMasterError('The slot is no longer needed by the job.'));
+      }
       this.declareRequiredResources(required);
     });
   }
@@ -676,6 +699,9 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   private declareRequiredResources(required: number): void {
     const established = this.establishedResourceManagerConnection;
     if (!established || required === this.declaredSlots) return;
+    // While more tasks remain than the job holds slots, any slot the ResourceManager can still find is
+    // welcome, so a lower need changes nothing yet; one declaration per finished task would only cost.
+    if (this.declaredSlots > required && required > this.slotPool.size) return;
     this.declaredSlots = required;
     const requirements = ResourceRequirements.create(this.jobId, this.getAddress(), [
       { resourceProfile: ResourceProfile.UNKNOWN, numberOfRequiredSlots: required },

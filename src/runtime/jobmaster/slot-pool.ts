@@ -4,8 +4,15 @@
 // needs slots (a re-offer of a slot it holds is accepted again), and releasing a
 // TaskExecutor or failing a slot hands back what ran there.
 //
-// Free slots are kept in insertion order in a Set, so taking one is O(1) on
-// the per-task path.
+// A slot whose tasks are short takes up to `executionsPerSlot` executions: one
+// runs, the others wait in the TaskExecutor's queue for that slot, so its worker
+// starts the next task the moment the last one returns instead of idling for a
+// round trip to the JobMaster (Flink shares a slot among several tasks, too).
+// A slot starts with room for one; only once an execution has finished there in
+// under kShortTaskMs does it queue, and only when the caller allows it: a job's
+// first tasks spread over all the slots that arrive, long tasks never wait
+// behind each other, and a job's last tasks do not queue while a slot is idle.
+// Slots with room are kept in insertion order in Sets, so taking one is O(1).
 
 import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
@@ -19,14 +26,30 @@ export interface AllocatedSlot {
   readonly slotIndex: number;
   readonly resourceProfile: ResourceProfile;
   readonly gateway: TaskExecutorGateway;
-  /** The execution that runs in the slot, if any. */
-  executionId: ExecutionAttemptID | undefined;
+  /** The executions deployed to the slot: the running one and those queued behind it. */
+  readonly executionIds: Set<ExecutionAttemptID>;
+  /** How many executions the slot takes now: 1, or executionsPerSlot once its tasks proved short. */
+  capacity: number;
 }
+
+/** Enough queued tiny tasks to cover a round trip of ~100 µs through two threads. */
+export const kDefaultExecutionsPerSlot = 4;
+/** A task that ran shorter than this gains from queueing; a longer one does not notice the round trip. */
+export const kShortTaskMs = 5;
 
 export class SlotPool {
   private readonly taskManagers = new Map<ResourceID, Set<AllocationID>>();
   private readonly slots = new Map<AllocationID, AllocatedSlot>();
-  private readonly freeSlots = new Set<AllocationID>();
+  /** Slots without executions. */
+  private readonly idleSlots = new Set<AllocationID>();
+  /** Warm slots with executions and room for more. */
+  private readonly partialSlots = new Set<AllocationID>();
+
+  constructor(private readonly executionsPerSlot: number = kDefaultExecutionsPerSlot) {
+    if (!Number.isInteger(executionsPerSlot) || executionsPerSlot < 1) {
+      throw new RangeError(`executionsPerSlot must be a whole number ≥ 1, got ${executionsPerSlot}`);
+    }
+  }
 
   registerTaskManager(resourceId: ResourceID): void {
     if (!this.taskManagers.has(resourceId)) this.taskManagers.set(resourceId, new Set());
@@ -75,10 +98,11 @@ export class SlotPool {
         slotIndex: offer.slotIndex,
         resourceProfile: offer.resourceProfile,
         gateway,
-        executionId: undefined,
+        executionIds: new Set(),
+        capacity: 1,
       };
       this.slots.set(slot.allocationId, slot);
-      this.freeSlots.add(slot.allocationId);
+      this.idleSlots.add(slot.allocationId);
       ofTaskManager.add(slot.allocationId);
       accepted.push(offer);
     }
@@ -90,7 +114,8 @@ export class SlotPool {
     const slot = this.slots.get(allocationId);
     if (!slot) return undefined;
     this.slots.delete(allocationId);
-    this.freeSlots.delete(allocationId);
+    this.idleSlots.delete(allocationId);
+    this.partialSlots.delete(allocationId);
     this.taskManagers.get(slot.resourceId)?.delete(allocationId);
     return slot;
   }
@@ -99,29 +124,43 @@ export class SlotPool {
     return this.slots.get(allocationId);
   }
 
-  /** Takes the oldest free slot for `executionId`, if there is one. */
-  assignFreeSlot(executionId: ExecutionAttemptID): AllocatedSlot | undefined {
-    for (const allocationId of this.freeSlots) {
-      this.freeSlots.delete(allocationId);
-      const slot = this.slots.get(allocationId) as AllocatedSlot;
-      slot.executionId = executionId;
-      return slot;
-    }
-    return undefined;
+  /**
+   * A slot for `executionId`: an idle one if there is one, else (if `mayQueue`)
+   * one of short tasks with room; undefined if there is none.
+   */
+  assignFreeSlot(executionId: ExecutionAttemptID, mayQueue = false): AllocatedSlot | undefined {
+    const allocationId = first(this.idleSlots) ?? (mayQueue ? first(this.partialSlots) : undefined);
+    if (allocationId === undefined) return undefined;
+    const slot = this.slots.get(allocationId) as AllocatedSlot;
+    slot.executionIds.add(executionId);
+    this.idleSlots.delete(allocationId);
+    if (slot.executionIds.size < slot.capacity) this.partialSlots.add(allocationId);
+    else this.partialSlots.delete(allocationId);
+    return slot;
   }
 
-  /** The execution in the slot is done; the slot is free for the next one. */
-  releaseAssignment(allocationId: AllocationID, executionId: ExecutionAttemptID): void {
+  /**
+   * The execution has left the slot; the slot has room again. `ranForMs`: how
+   * long it ran, if it finished there, which sets how many the slot takes.
+   */
+  releaseAssignment(allocationId: AllocationID, executionId: ExecutionAttemptID, ranForMs?: number): void {
     const slot = this.slots.get(allocationId);
-    if (slot?.executionId !== executionId) return;
-    slot.executionId = undefined;
-    this.freeSlots.add(allocationId);
+    if (!slot?.executionIds.delete(executionId)) return;
+    if (ranForMs !== undefined) slot.capacity = ranForMs < kShortTaskMs ? this.executionsPerSlot : 1;
+    if (slot.executionIds.size === 0) {
+      this.partialSlots.delete(allocationId);
+      this.idleSlots.add(allocationId);
+    } else if (slot.executionIds.size < slot.capacity) {
+      this.partialSlots.add(allocationId);
+    } else {
+      this.partialSlots.delete(allocationId);
+    }
   }
 
-  /** Removes free slots until at most `keep` slots remain; returns the removed ones. */
+  /** Removes idle slots until at most `keep` slots remain; returns the removed ones. */
   trimFreeSlots(keep: number): AllocatedSlot[] {
     const removed: AllocatedSlot[] = [];
-    for (const allocationId of this.freeSlots) {
+    for (const allocationId of this.idleSlots) {
       if (this.slots.size <= keep) break;
       const slot = this.removeSlot(allocationId);
       if (slot) removed.push(slot);
@@ -146,8 +185,13 @@ export class SlotPool {
     return this.slots.size;
   }
 
-  get numberOfFreeSlots(): number {
-    return this.freeSlots.size;
+  /** Whether some slot can take another execution (`mayQueue`: see assignFreeSlot). */
+  hasRoom(mayQueue = false): boolean {
+    return this.idleSlots.size > 0 || (mayQueue && this.partialSlots.size > 0);
+  }
+
+  get numberOfIdleSlots(): number {
+    return this.idleSlots.size;
   }
 
   /** What the JobMaster believes it holds on `resourceId`; the heartbeat carries it for reconciliation. */
@@ -159,4 +203,9 @@ export class SlotPool {
     }
     return { jobId, allocatedSlotInfos };
   }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const value of set) return value;
+  return undefined;
 }
