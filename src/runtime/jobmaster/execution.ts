@@ -30,7 +30,7 @@ export interface Execution {
   slot: AllocatedSlot | undefined;
   /** submitTask was acknowledged: from now on the TaskExecutor must report it in its heartbeats. */
   deployed: boolean;
-  /** performance.now() when RUNNING was reported; how long tasks run decides how many a slot queues. */
+  /** The clock's time when RUNNING was reported; how long tasks run decides how many a slot queues. */
   runningSince: number;
 }
 

@@ -70,7 +70,13 @@ export class JobMasterServiceLeadershipRunner implements LeaderContender {
     void this.handleLeaderEvent(async () => {
       await this.stopLeader();
       if (!this.running) return;
-      this.startLeader(leaderSessionId);
+      try {
+        this.startLeader(leaderSessionId);
+      } catch (error) {
+        this.failRunner(
+          new JobMasterError(`Could not start the JobMaster of ${this.description}.`, { cause: error }),
+        );
+      }
     });
   }
 
@@ -116,13 +122,27 @@ export class JobMasterServiceLeadershipRunner implements LeaderContender {
         // The job is over: leave the election, so TaskExecutors see no leader for it any more.
         void this.closeAsync();
       },
-      (error: unknown) => log.debug(`The JobMaster of session ${sessionId} stopped: ${String(error)}`),
+      (error: unknown) => {
+        // Stopped by this runner (revoke, close): the next leader runs the job. Else it failed on its own.
+        if (this.leader !== leader) {
+          log.debug(`The JobMaster of session ${sessionId} stopped: ${String(error)}`);
+          return;
+        }
+        this.failRunner(error instanceof Error ? error : new JobMasterError(String(error)));
+      },
     );
     jobMaster.start();
     if (this.leaderElectionService.hasLeadership(sessionId)) {
       this.leaderElectionService.confirmLeadership(sessionId, jobMaster.getAddress());
     }
     if (this.cancelRequested) void jobMaster.cancel().catch(() => {});
+  }
+
+  /** The job cannot run here any more: settle the result with `error` and leave the election. */
+  private failRunner(error: Error): void {
+    log.error(`The JobMaster of ${this.description} failed.`, error);
+    if (!this.settled) this.settleResult(error);
+    void this.closeAsync();
   }
 
   private async stopLeader(): Promise<void> {

@@ -20,7 +20,12 @@ import { getLogger } from '../../actor/logger.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
-import type { ScheduledExecutor, ScheduledTask } from '../../rpc/scheduled-executor.js';
+import {
+  kSystemClock,
+  type Clock,
+  type ScheduledExecutor,
+  type ScheduledTask,
+} from '../../rpc/scheduled-executor.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
 import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
@@ -108,6 +113,8 @@ export interface JobMasterServices {
   readonly resourceId?: ResourceID;
   /** Source of delays (restarts, heartbeats, retries); runs in the main thread. Default: the endpoint's timers. */
   readonly scheduler?: ScheduledExecutor;
+  /** Times how long tasks run (see SlotPool). Default: the system clock; tests pass a ManualExecutor. */
+  readonly clock?: Clock;
   readonly listener?: JobMasterListener;
   readonly endpointId?: string;
 }
@@ -134,6 +141,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   private readonly resourceId: ResourceID;
   private readonly services: JobMasterServices;
   private readonly delayed: ScheduledExecutor;
+  private readonly clock: Clock;
   private readonly slotPool = new SlotPool();
   private readonly vertices: ExecutionVertex[];
   private readonly waiting = new WaitingVertices();
@@ -173,6 +181,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     this.jobGraph = services.jobGraph;
     this.jobId = services.jobGraph.jobId;
     this.resourceId = services.resourceId ?? ResourceID.of(`jobmanager_${this.jobId}`);
+    this.clock = services.clock ?? kSystemClock;
     this.executionIdPrefix = `${jobMasterId.slice(0, 8)}_`;
     this.delayed = services.scheduler
       ? new MainThreadScheduler(services.scheduler, (task) => this.runAsync(task))
@@ -237,6 +246,21 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   // ------------------------------------------------------------------ lifecycle
 
   protected override onStart(): void {
+    try {
+      this.startJobExecution();
+    } catch (error) {
+      // A failed onStart terminates the endpoint without onStop: settle the result and stop the timers here.
+      this.taskManagerHeartbeatManager.stop();
+      this.resourceManagerHeartbeatManager.stop();
+      if (this.delayed instanceof MainThreadScheduler) this.delayed.cancelAll();
+      this.settleJobResult(
+        new JobMasterError(`The JobMaster of job ${this.describeJob()} could not start.`, { cause: error }),
+      );
+      throw error;
+    }
+  }
+
+  private startJobExecution(): void {
     log.info(
       `Starting execution of job ${this.describeJob()} under job master id ${this.getFencingToken()}.`,
     );
@@ -383,7 +407,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       case ExecutionState.RUNNING:
         if (execution.state === ExecutionState.DEPLOYING) {
           execution.state = ExecutionState.RUNNING;
-          execution.runningSince = performance.now();
+          execution.runningSince = this.clock.now();
           this.emitExecution(execution);
         }
         break;
@@ -568,7 +592,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       this.slotPool.releaseAssignment(
         execution.slot.allocationId,
         execution.executionId,
-        state === ExecutionState.FINISHED ? performance.now() - execution.runningSince : undefined,
+        state === ExecutionState.FINISHED ? this.clock.now() - execution.runningSince : undefined,
       );
     }
     return true;
