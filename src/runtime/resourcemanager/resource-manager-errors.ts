@@ -1,5 +1,6 @@
 // Errors the ResourceManager raises, mirroring Flink's ResourceManagerException
-// and the TimeoutException it hands a TaskExecutor whose heartbeat stopped.
+// and the TimeoutException it hands a TaskExecutor or JobMaster whose heartbeat
+// stopped.
 // Each has a stable code and is registered, so it keeps its class when it
 // reaches a TaskExecutor in another thread.
 
@@ -21,6 +22,25 @@ export class TaskExecutorUnreachableError extends ResourceManagerError {
   static override readonly code = 'ERR_TASK_EXECUTOR_UNREACHABLE';
 }
 
+/**
+ * A JobMaster called as the leader of a job the ResourceManager has no
+ * registration for, or with a JobMasterId that is not the registered one
+ * (Flink: "Could not find registered job manager for job …"). It must register again.
+ */
+export class UnknownJobManagerError extends ResourceManagerError {
+  static override readonly code = 'ERR_UNKNOWN_JOB_MANAGER';
+}
+
+/** No heartbeat from a JobMaster within `heartbeat.timeout` (Flink's TimeoutException). */
+export class JobManagerHeartbeatTimeoutError extends ResourceManagerError {
+  static override readonly code = 'ERR_JOB_MANAGER_HEARTBEAT_TIMEOUT';
+}
+
+/** Heartbeat requests to a JobMaster kept finding no recipient. */
+export class JobManagerUnreachableError extends ResourceManagerError {
+  static override readonly code = 'ERR_JOB_MANAGER_UNREACHABLE';
+}
+
 /** The slot manager was used after close(). */
 export class SlotManagerClosedError extends ResourceManagerError {
   static override readonly code = 'ERR_SLOT_MANAGER_CLOSED';
@@ -30,6 +50,9 @@ for (const errorClass of [
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
+  UnknownJobManagerError,
+  JobManagerHeartbeatTimeoutError,
+  JobManagerUnreachableError,
   SlotManagerClosedError,
 ]) {
   registerErrorClass(errorClass);

@@ -1,10 +1,12 @@
-// The ResourceManager: TaskExecutors register here, report their slots, and are
-// watched by heartbeat. Mirrors Flink's ResourceManager (the standalone flavour,
-// TaskExecutor side; the JobMaster side comes later). It is fenced by the
+// The ResourceManager: TaskExecutors register here and report their slots;
+// JobMasters register here and declare the slots their jobs need, which the
+// slot manager requests from TaskExecutors. Both sides are watched by
+// heartbeat. Mirrors Flink's ResourceManager (the standalone flavour, plus the
+// ResourceAllocator hook of the active one). It is fenced by the
 // ResourceManagerId of its leader session: a new session means a new endpoint
 // (ResourceManagerServiceImpl). Beyond Flink, notifyWorkerTerminated lets the
 // MiniCluster report a TaskExecutor's thread exit at once, instead of waiting
-// for the heartbeat timeout.
+// for the heartbeat timeout; every JobMaster hears of it at once too.
 
 import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
@@ -15,26 +17,40 @@ import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
 import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
+import { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
 import { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import type { ClusterInformation } from '../types/cluster-information.js';
 import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
-import { ResourceID, type AllocationID, type InstanceID, type ResourceManagerId } from '../types/ids.js';
+import {
+  ResourceID,
+  type AllocationID,
+  type InstanceID,
+  type JobID,
+  type JobMasterId,
+  type ResourceManagerId,
+} from '../types/ids.js';
+import type { JobStatus } from '../types/job-status.js';
 import {
   RegistrationResponse,
+  type JobMasterRegistrationResponse,
   type TaskExecutorRegistrationResponse,
 } from '../types/registration-response.js';
+import type { ResourceRequirements } from '../types/resource-requirements.js';
 import type { SlotID } from '../types/slot-id.js';
 import type { SlotReport } from '../types/slot-report.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
 import type { ResourceOverview, TaskManagerInfo } from '../types/task-manager-info.js';
 import { CountWaiters } from './count-waiters.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
+import { JobManagerConnections } from './job-manager-connections.js';
+import type { ResourceAllocator } from './resource-allocator.js';
 import { ResourceManagerGateway } from './resource-manager-gateway.js';
 import {
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
+  UnknownJobManagerError,
 } from './resource-manager-errors.js';
 import { kDefaultClusterInformation, type ResourceManagerOptions } from './resource-manager-options.js';
 import { DefaultSlotManager } from './slotmanager/default-slot-manager.js';
@@ -46,8 +62,17 @@ const log = getLogger('resourcemanager');
 
 export const kOutdatedRegistrationReason = 'Decline outdated task executor registration.';
 export const kUnrecognizedWorkerReason = 'The ResourceManager does not recognize this TaskExecutor.';
+export const kOutdatedJobMasterRegistrationReason = 'Decline outdated job master registration.';
 
-type ConnectOutcome = { readonly gateway: TaskExecutorGateway } | { readonly error: unknown };
+type ConnectOutcome<G> = { readonly gateway: G } | { readonly error: unknown };
+
+/** Who hears that a TaskExecutor connection closed. */
+interface TaskManagerCloseOptions {
+  /** Call its disconnectResourceManager (not when its thread is known to be gone). */
+  readonly tellTaskExecutor: boolean;
+  /** Call every JobMaster's disconnectTaskManager (not when the ResourceManager itself stops). */
+  readonly tellJobMasters: boolean;
+}
 
 type RemoteMethods = Omit<ResourceManagerGateway, keyof FencedRpcGateway>;
 
@@ -56,11 +81,13 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
 
   private readonly resourceId: ResourceID;
   private readonly heartbeatServices: HeartbeatServices;
-  private readonly heartbeatExecutor: ScheduledExecutor;
+  /** Heartbeat timers and the slot manager's callbacks and delays, all run in the main thread. */
+  private readonly scheduledExecutor: ScheduledExecutor;
   private readonly clusterInformation: ClusterInformation;
   private readonly slotManager: SlotManager;
   private readonly isWorkerAccepted: (resourceId: ResourceID) => boolean;
   private readonly stopWorker: (resourceId: ResourceID, cause: Error) => void;
+  private readonly resourceAllocator: ResourceAllocator | undefined;
   private readonly taskExecutors = new Map<ResourceID, WorkerRegistration>();
   /**
    * The newest connect-back per TaskExecutor (FLINK-12260): a registration whose
@@ -68,8 +95,11 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
    * cannot replace the registration that followed it.
    */
   private readonly pendingConnections = new Map<ResourceID, Promise<TaskExecutorGateway>>();
+  /** The newest connect-back per job, for the same reason. */
+  private readonly pendingJobMasterConnections = new Map<JobID, Promise<JobMasterGateway>>();
   // Created in onStart: its first heartbeat round must not run before the endpoint does.
   private taskManagerHeartbeatManager: HeartbeatManager<TaskExecutorHeartbeatPayload, void> | undefined;
+  private jobManagerConnections: JobManagerConnections | undefined;
   private readonly startedFuture: Promise<void>;
   private settleStarted!: (error: Error | undefined) => void;
   private readonly registeredWaiters = new CountWaiters();
@@ -78,13 +108,14 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     super(rpcService, resourceManagerId, options.endpointId ?? `resourcemanager_${nanoid(8)}`);
     this.resourceId = options.resourceId;
     this.heartbeatServices = options.heartbeatServices;
-    this.heartbeatExecutor = options.scheduledExecutor
+    this.scheduledExecutor = options.scheduledExecutor
       ? new MainThreadScheduler(options.scheduledExecutor, (task) => this.runAsync(task))
       : this.getMainThreadExecutor();
     this.clusterInformation = options.clusterInformation ?? kDefaultClusterInformation;
     this.slotManager = options.slotManager ?? new DefaultSlotManager();
     this.isWorkerAccepted = options.isWorkerAccepted ?? (() => true);
     this.stopWorker = options.stopWorker ?? (() => undefined);
+    this.resourceAllocator = options.resourceAllocator;
     this.startedFuture = new Promise<void>((resolve, reject) => {
       this.settleStarted = (error) => (error ? reject(error) : resolve());
     });
@@ -111,33 +142,51 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.taskManagerHeartbeatManager = this.heartbeatServices.createHeartbeatManagerSender(
       this.resourceId,
       this.taskManagerHeartbeatListener(),
-      this.heartbeatExecutor,
+      this.scheduledExecutor,
       log,
     );
+    this.jobManagerConnections = new JobManagerConnections({
+      resourceManagerId: this.getFencingToken(),
+      resourceId: this.resourceId,
+      heartbeatServices: this.heartbeatServices,
+      scheduledExecutor: this.scheduledExecutor,
+      slotManager: this.slotManager,
+      runAsync: (task) => this.runAsync(task),
+    });
+    this.slotManager.start(this.getFencingToken(), this.scheduledExecutor);
     this.settleStarted(undefined);
   }
 
   protected override onStop(): void {
     this.taskManagerHeartbeatManager?.stop();
     const cause = new ResourceManagerError(`The ResourceManager ${this.getFencingToken()} is shutting down.`);
+    this.jobManagerConnections?.stop(cause);
     for (const resourceId of [...this.taskExecutors.keys()]) {
-      this.closeTaskManagerConnection(resourceId, cause, true);
+      // The TaskExecutors live on, and keep serving their JobMasters.
+      this.closeTaskManagerConnection(resourceId, cause, { tellTaskExecutor: true, tellJobMasters: false });
     }
     // Connects still in flight find no entry and decline; their callAsync fails fast.
     this.pendingConnections.clear();
+    this.pendingJobMasterConnections.clear();
     this.slotManager.close();
-    if (this.heartbeatExecutor instanceof MainThreadScheduler) this.heartbeatExecutor.cancelAll();
+    if (this.scheduledExecutor instanceof MainThreadScheduler) this.scheduledExecutor.cancelAll();
   }
 
   /**
    * The thread of this TaskExecutor has exited (called by the MiniCluster, on
    * this thread). Drops its registration at once, without calling back into it
-   * and without stopWorker: the worker is already gone. Unknown ids are ignored.
+   * and without stopWorker: the worker is already gone. Every JobMaster is told.
+   * With a resourceAllocator, a worker that was registered or registering is
+   * replaced (Flink's ActiveResourceManager.onWorkerTerminated). Unknown ids are ignored.
    */
   notifyWorkerTerminated(resourceId: ResourceID, cause: Error): void {
     this.runAsync(() => {
-      this.pendingConnections.delete(resourceId);
-      this.closeTaskManagerConnection(resourceId, cause, false);
+      const wasRegistering = this.pendingConnections.delete(resourceId);
+      const registration = this.closeTaskManagerConnection(resourceId, cause, {
+        tellTaskExecutor: false,
+        tellJobMasters: true,
+      });
+      if (registration || wasRegistering) this.requestNewWorker(resourceId);
     });
   }
 
@@ -161,8 +210,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.pendingConnections.set(resourceId, connecting);
     return connecting
       .then(
-        (gateway): ConnectOutcome => ({ gateway }),
-        (error: unknown): ConnectOutcome => ({ error }),
+        (gateway): ConnectOutcome<TaskExecutorGateway> => ({ gateway }),
+        (error: unknown): ConnectOutcome<TaskExecutorGateway> => ({ error }),
       )
       .then((outcome) =>
         // Back into the main thread; this rejects at once if the endpoint has terminated.
@@ -225,7 +274,86 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   }
 
   disconnectTaskManager(resourceId: ResourceID, cause: Error): void {
-    if (this.closeTaskManagerConnection(resourceId, cause, true)) this.stopWorker(resourceId, cause);
+    const closed = this.closeTaskManagerConnection(resourceId, cause, {
+      tellTaskExecutor: true,
+      tellJobMasters: true,
+    });
+    if (closed) this.stopWorker(resourceId, cause);
+  }
+
+  // ---- JobMaster-facing RPCs ----------------------------------------------------------
+
+  registerJobMaster(
+    jobMasterId: JobMasterId,
+    jobManagerResourceId: ResourceID,
+    jobManagerAddress: string,
+    jobId: JobID,
+    _timeoutMs: number,
+  ): Promise<JobMasterRegistrationResponse> {
+    log.info(`Registering job manager ${jobMasterId}@${jobManagerAddress} for job ${jobId}.`);
+    const connecting = this.getRpcService().connectFenced(jobManagerAddress, jobMasterId, JobMasterGateway);
+    this.pendingJobMasterConnections.set(jobId, connecting);
+    return connecting
+      .then(
+        (gateway): ConnectOutcome<JobMasterGateway> => ({ gateway }),
+        (error: unknown): ConnectOutcome<JobMasterGateway> => ({ error }),
+      )
+      .then((outcome) =>
+        this.callAsync(() => {
+          if (this.pendingJobMasterConnections.get(jobId) !== connecting) {
+            log.debug(`Ignoring outdated JobMasterGateway connection for job ${jobId}.`);
+            return RegistrationResponse.failure(kOutdatedJobMasterRegistrationReason);
+          }
+          this.pendingJobMasterConnections.delete(jobId);
+          if ('error' in outcome) {
+            log.info(`Registration of job manager ${jobMasterId}@${jobManagerAddress} failed.`);
+            return RegistrationResponse.failure(
+              `Could not connect to the JobMaster at ${jobManagerAddress}: ${messageOf(outcome.error)}`,
+            );
+          }
+          return this.jobManagers().register({
+            jobId,
+            jobManagerResourceId,
+            jobMasterId,
+            address: jobManagerAddress,
+            gateway: outcome.gateway,
+          });
+        }, this.getRpcService().askTimeoutMs),
+      )
+      .catch((error: unknown) =>
+        RegistrationResponse.failure(
+          `The registration of the JobMaster of job ${jobId} could not complete: ${messageOf(error)}`,
+        ),
+      );
+  }
+
+  async declareRequiredResources(
+    jobMasterId: JobMasterId,
+    resourceRequirements: ResourceRequirements,
+    _timeoutMs: number,
+  ): Promise<Acknowledge> {
+    const jobId = resourceRequirements.jobId;
+    const registration = this.jobManagers().get(jobId);
+    if (!registration) {
+      throw new UnknownJobManagerError(`Could not find registered job manager for job ${jobId}.`);
+    }
+    if (registration.jobMasterId !== jobMasterId) {
+      throw new UnknownJobManagerError(
+        `The job leader's id ${registration.jobMasterId} does not match the received id ${jobMasterId}.`,
+      );
+    }
+    this.slotManager.processResourceRequirements(resourceRequirements);
+    return Acknowledge;
+  }
+
+  heartbeatFromJobManager(resourceId: ResourceID): Promise<void> {
+    return this.jobManagers().receiveHeartbeat(resourceId);
+  }
+
+  disconnectJobManager(jobId: JobID, jobStatus: JobStatus, cause: Error): void {
+    log.debug(`The JobMaster of job ${jobId} disconnects (job ${jobStatus}).`);
+    // It left by itself: nothing to tell it.
+    this.jobManagers().close(jobId, cause, { tellJobMaster: false, clearRequirements: true });
   }
 
   // ---- queries ------------------------------------------------------------------------
@@ -259,7 +387,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   private completeRegistration(
     registration: TaskExecutorRegistration,
     connecting: Promise<TaskExecutorGateway>,
-    outcome: ConnectOutcome,
+    outcome: ConnectOutcome<TaskExecutorGateway>,
   ): TaskExecutorRegistrationResponse {
     const resourceId = registration.resourceId;
     if (this.pendingConnections.get(resourceId) !== connecting) {
@@ -316,7 +444,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   private closeTaskManagerConnection(
     resourceId: ResourceID,
     cause: Error,
-    tellTaskExecutor: boolean,
+    options: TaskManagerCloseOptions,
   ): WorkerRegistration | undefined {
     this.heartbeatManager().unmonitorTarget(resourceId);
     const registration = this.taskExecutors.get(resourceId);
@@ -327,7 +455,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     log.info(`Closing TaskExecutor connection ${resourceId} because: ${cause.message}`);
     this.taskExecutors.delete(resourceId);
     this.slotManager.unregisterTaskManager(registration.instanceId, cause);
-    if (tellTaskExecutor) {
+    if (options.tellJobMasters) this.jobManagers().notifyTaskManagerLost(resourceId, cause);
+    if (options.tellTaskExecutor) {
       try {
         registration.gateway.disconnectResourceManager(cause);
       } catch (error) {
@@ -381,6 +510,22 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     const manager = this.taskManagerHeartbeatManager;
     if (!manager) throw new ResourceManagerError('The ResourceManager has not been started.');
     return manager;
+  }
+
+  private jobManagers(): JobManagerConnections {
+    const connections = this.jobManagerConnections;
+    if (!connections) throw new ResourceManagerError('The ResourceManager has not been started.');
+    return connections;
+  }
+
+  private requestNewWorker(terminated: ResourceID): void {
+    if (!this.resourceAllocator) return;
+    log.info(`Requesting a new worker to replace TaskExecutor ${terminated}.`);
+    try {
+      this.resourceAllocator.requestNewWorker();
+    } catch (error) {
+      log.error(`The resource allocator could not request a worker to replace ${terminated}.`, error);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-// Shared set-up for ResourceManager tests, after Flink's ResourceManagerTest and
-// ResourceManagerTaskExecutorTest fixtures: a ResourceManager whose heartbeats
-// are driven by a ManualExecutor, TaskExecutor doubles on either path, and the
-// registrations and slot reports they send.
+// Shared set-up for ResourceManager tests, after Flink's ResourceManagerTest,
+// ResourceManagerTaskExecutorTest and ResourceManagerJobMasterTest fixtures: a
+// ResourceManager whose heartbeats are driven by a ManualExecutor, TaskExecutor
+// and JobMaster doubles on either path, and the registrations, slot reports and
+// requirements they send.
 
 import type { WorkerHandle } from '../../../src/rpc/worker-handle.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
@@ -12,10 +13,16 @@ import type { ResourceManagerOptions } from '../../../src/runtime/resourcemanage
 import {
   AllocationID,
   JobID,
+  JobMasterId,
   ResourceID,
   ResourceManagerId,
   type InstanceID,
 } from '../../../src/runtime/types/ids.js';
+import type { JobMasterRegistrationResponse } from '../../../src/runtime/types/registration-response.js';
+import {
+  ResourceRequirements,
+  type ResourceRequirement,
+} from '../../../src/runtime/types/resource-requirements.js';
 import {
   generateDefaultSlotResourceProfile,
   ResourceProfile,
@@ -29,6 +36,13 @@ import {
   type HeartbeatAnswer,
   type TaskExecutorHandlers,
 } from '../../fixtures/testing-task-executor.js';
+import {
+  TestingJobMaster,
+  TestingJobMasterProbe,
+  type JobMasterMethod,
+  type RecordedJobMasterCall,
+  type TestingJobMasterBehaviour,
+} from '../../fixtures/testing-job-master.js';
 import { ManualExecutor } from '../../support/manual-executor.js';
 import type { Path } from '../../support/paths.js';
 
@@ -237,4 +251,129 @@ export function holdFirstConnect(rpc: RpcService): { release(): void; restore():
       delete (rpc as Partial<Pick<RpcService, 'connect'>>).connect;
     },
   };
+}
+
+/** As holdFirstConnect, for connectFenced: the ResourceManager connects back to JobMasters with it. */
+export function holdFirstFencedConnect(rpc: RpcService): { release(): void; restore(): void } {
+  const original = rpc.connectFenced.bind(rpc) as RpcService['connectFenced'];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const connectFenced: RpcService['connectFenced'] = (address, token, gateway) => {
+    if (held) return original(address, token, gateway);
+    held = true;
+    return gate.then(() => original(address, token, gateway));
+  };
+  rpc.connectFenced = connectFenced;
+  return {
+    release,
+    restore: () => {
+      delete (rpc as Partial<Pick<RpcService, 'connectFenced'>>).connectFenced;
+    },
+  };
+}
+
+// ---- JobMasters ------------------------------------------------------------------------
+
+export const kTestingJobMasterModule = new URL('../../fixtures/testing-job-master.js', import.meta.url);
+
+export interface JobMasterUnderTest {
+  readonly address: string;
+  readonly jobId: JobID;
+  readonly jobMasterId: JobMasterId;
+  readonly resourceId: ResourceID;
+  /** The endpoint, on the same thread. */
+  readonly local: TestingJobMaster | undefined;
+  /** Its worker, across threads. */
+  readonly worker: WorkerHandle | undefined;
+  /**
+   * The calls it has received so far, read through its mailbox on either path.
+   * Across threads an Error argument keeps only its `code` (see errorCodeOf).
+   */
+  calls(): Promise<RecordedJobMasterCall[]>;
+  /** The arguments of every call of `method` so far. */
+  callsOf(method: JobMasterMethod): Promise<(readonly unknown[])[]>;
+  /** Ends the JobMaster: closes the endpoint, or kills its worker. */
+  stop(): Promise<void>;
+}
+
+/** A TestingJobMaster on the test's thread or in a worker; a behaviour only on the same thread. */
+export async function startJobMaster(
+  rpc: RpcService,
+  path: Path,
+  options: {
+    readonly jobId?: JobID;
+    readonly jobMasterId?: JobMasterId;
+    readonly behaviour?: Partial<TestingJobMasterBehaviour>;
+  } = {},
+): Promise<JobMasterUnderTest> {
+  const jobId = options.jobId ?? JobID.generate();
+  const jobMasterId = options.jobMasterId ?? JobMasterId.generate();
+  const resourceId = ResourceID.generate();
+  let local: TestingJobMaster | undefined;
+  let worker: WorkerHandle | undefined;
+  let address: string;
+  if (path === 'same thread') {
+    local = new TestingJobMaster(rpc, jobMasterId, options.behaviour);
+    local.start();
+    address = local.getAddress();
+  } else {
+    if (options.behaviour) throw new Error('A behaviour only works on the same thread.');
+    worker = await rpc.spawnWorker(kTestingJobMasterModule, { workerData: { jobMasterId } });
+    address = worker.result as string;
+  }
+  // Through the JobMaster's mailbox on both paths, so calls sent before are counted.
+  const probe = await rpc.connectFenced(address, jobMasterId, TestingJobMasterProbe);
+  const calls = async () => {
+    const recorded = await probe.recordedCalls();
+    // On the same thread, the calls themselves, with their errors' classes.
+    return local ? [...local.calls] : recorded;
+  };
+  return {
+    address,
+    jobId,
+    jobMasterId,
+    resourceId,
+    local,
+    worker,
+    calls,
+    callsOf: async (method) =>
+      (await calls()).filter((call) => call.method === method).map((call) => call.args),
+    stop: async () => {
+      if (worker) await worker.kill();
+      else await local!.closeAsync();
+    },
+  };
+}
+
+export function registerJobMaster(
+  resourceManager: ResourceManagerUnderTest,
+  jobMaster: JobMasterUnderTest,
+): Promise<JobMasterRegistrationResponse> {
+  return resourceManager.gateway.registerJobMaster(
+    jobMaster.jobMasterId,
+    jobMaster.resourceId,
+    jobMaster.address,
+    jobMaster.jobId,
+    kTimeoutMs,
+  );
+}
+
+/** `slots` slots of `resourceProfile` (default UNKNOWN) for the JobMaster's job, at its address. */
+export function requirementsOf(
+  jobMaster: Pick<JobMasterUnderTest, 'jobId' | 'address'>,
+  slots: number,
+  resourceProfile: ResourceProfile = ResourceProfile.UNKNOWN,
+): ResourceRequirements {
+  const requirements: ResourceRequirement[] = [{ resourceProfile, numberOfRequiredSlots: slots }];
+  return ResourceRequirements.create(jobMaster.jobId, jobMaster.address, requirements);
+}
+
+/**
+ * The `code` of an Error argument a JobMaster recorded. It is what survives the
+ * probe from a worker: the error arrives there rebuilt by the codec, and the
+ * probe's structured clone keeps its enumerable fields only.
+ */
+export function errorCodeOf(value: unknown): string | undefined {
+  return (value as { code?: string } | undefined)?.code;
 }

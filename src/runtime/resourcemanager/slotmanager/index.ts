@@ -3,3 +3,4 @@
 export { DefaultSlotManager } from './default-slot-manager.js';
 export type { DefaultSlotManagerOptions } from './default-slot-manager.js';
 export type { SlotManager, SlotManagerRegistrationResult, TaskExecutorConnection } from './slot-manager.js';
+export type { SlotState } from './task-manager-slot.js';

@@ -1,10 +1,13 @@
-// The ResourceManager's view of every slot in the cluster. Mirrors Flink's
-// SlotManager interface, for the part that tracks TaskExecutors and their slots;
-// resource requirements and slot allocation arrive with the JobMaster.
+// The ResourceManager's view of every slot in the cluster, and of the slots
+// each job has declared it needs. Mirrors Flink's SlotManager interface (the
+// declarative one): it tracks TaskExecutors and their slots, and asks
+// TaskExecutors for free slots on behalf of jobs whose requirements are not met.
 
+import type { ScheduledExecutor } from '../../../rpc/scheduled-executor.js';
 import type { TaskExecutorGateway } from '../../taskexecutor/task-executor-gateway.js';
-import type { AllocationID, InstanceID, ResourceID } from '../../types/ids.js';
+import type { AllocationID, InstanceID, JobID, ResourceID, ResourceManagerId } from '../../types/ids.js';
 import type { ResourceProfile } from '../../types/resource-profile.js';
+import type { ResourceRequirements } from '../../types/resource-requirements.js';
 import type { SlotID } from '../../types/slot-id.js';
 import type { SlotReport } from '../../types/slot-report.js';
 
@@ -23,6 +26,20 @@ export interface TaskExecutorConnection {
 export type SlotManagerRegistrationResult = 'SUCCESS' | 'IGNORED' | 'REJECTED';
 
 export interface SlotManager {
+  /**
+   * Lets the slot manager request slots: in the name of `resourceManagerId`,
+   * with every callback and delay run through `mainThreadExecutor` (the
+   * ResourceManager's main thread). Mirrors SlotManager.start; before it, the
+   * slot manager only keeps books.
+   */
+  start(resourceManagerId: ResourceManagerId, mainThreadExecutor: ScheduledExecutor): void;
+  /** Replaces the job's declaration (zero slots clears it) and requests what is missing. */
+  processResourceRequirements(requirements: ResourceRequirements): void;
+  /**
+   * Forgets the job's declaration, and asks the TaskExecutors holding its slots
+   * to free those its JobMaster never activated (Flink's maybeReclaimInactiveSlots).
+   */
+  clearResourceRequirements(jobId: JobID): void;
   registerTaskManager(
     connection: TaskExecutorConnection,
     initialSlotReport: SlotReport,
@@ -40,6 +57,14 @@ export interface SlotManager {
   getNumberRegisteredSlotsOf(instanceId: InstanceID): number;
   getNumberFreeSlotsOf(instanceId: InstanceID): number;
   getTaskManagerResourceIds(): ResourceID[];
-  /** Forgets everything; the slot manager cannot be used afterwards. */
+  /** Slots requested with requestSlot and not yet answered, of one job or of all. */
+  getNumberPendingSlotRequests(jobId?: JobID): number;
+  /** Slots the job holds, as far as the ResourceManager knows. */
+  getNumberAllocatedSlotsOf(jobId: JobID): number;
+  /** Slots the job's current declaration asks for; 0 without one. */
+  getNumberRequiredSlots(jobId: JobID): number;
+  /** Required slots that are neither allocated to the job nor requested for it. */
+  getNumberMissingSlots(jobId: JobID): number;
+  /** Forgets everything and stops requesting; the slot manager cannot be used afterwards. */
   close(): void;
 }
