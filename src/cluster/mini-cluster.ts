@@ -2,7 +2,8 @@
 // TaskExecutor per worker thread, wired through embedded HA. Mirrors Flink's
 // MiniCluster: TaskExecutors start first and wait for a leader; then the
 // ResourceManager wins its election, publishes its address and the
-// TaskExecutors register.
+// TaskExecutors register. submitJob elects a JobMaster per job on the main
+// thread (Flink's Dispatcher role, reduced to starting the job's runner).
 //
 // Unlike Flink, the ResourceManager learns that a TaskExecutor's worker has
 // exited the moment the thread ends (from the Worker's exit event), instead of
