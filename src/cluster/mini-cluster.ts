@@ -232,21 +232,21 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     this.checkNotClosing();
     const jobGraph = createJobGraph(spec);
     const { jobId } = jobGraph;
-    let client: JobClient | undefined;
-    const runner = new JobMasterServiceLeadershipRunner(
+    const runner: JobMasterServiceLeadershipRunner = new JobMasterServiceLeadershipRunner(
       this.haServices.getJobManagerLeaderElectionService(jobId),
-      (jobMasterId) =>
+      (jobMasterId): JobMaster =>
         new JobMaster(this.rpc, jobMasterId, {
           jobGraph,
           heartbeatServices: this.heartbeatServices,
           haServices: this.haServices,
           rpcTimeoutMs: this.taskManagerConfiguration.rpcTimeoutMs,
           retryingRegistrationConfiguration: this.taskManagerConfiguration.retryingRegistrationConfiguration,
-          ...(client ? { listener: client.listener } : {}),
+          // Called on a grant, which comes after `client` below is set.
+          listener: client.listener,
         }),
       `job '${jobGraph.name}' (${jobId})`,
     );
-    client = new JobClient(jobGraph, runner.getResultFuture(), () => runner.cancel());
+    const client: JobClient = new JobClient(jobGraph, runner.getResultFuture(), () => runner.cancel());
     this.jobs.set(jobId, runner);
     const forget = () => this.jobs.delete(jobId);
     runner.getResultFuture().then(forget, forget);
