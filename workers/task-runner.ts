@@ -4,6 +4,11 @@
 // worker imports the module (once: imported modules are kept), calls the export
 // with the arguments, awaits it if it returns a promise, and posts a
 // TaskRunReply. Loaded by file, never bundled: it must stay small and start fast.
+//
+// An error nobody catches (a throwing timer, an unhandled rejection) fails the
+// task that is running; after its task has returned, it is written to stderr
+// and the worker stays, so it cannot fail the next task in the slot. Each run
+// answers once: a late settlement of a run that already failed is dropped.
 
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,17 +24,30 @@ if (!parentPort) throw new Error('workers/task-runner.js must run in a worker th
 const port = parentPort;
 const modules = new Map<string, ModuleNamespace>();
 
+/** The run being answered; replies of any other are dropped. */
+let current: { answered: boolean } | undefined;
+
 port.on('message', (request: TaskRunRequest) => {
+  const run = { answered: false };
+  current = run;
   const loaded = modules.get(request.module);
   if (loaded) {
-    invoke(loaded, request);
+    invoke(run, loaded, request);
     return;
   }
   load(request.module).then(
-    (namespace) => invoke(namespace, request),
-    (error: unknown) => fail(error),
+    (namespace) => invoke(run, namespace, request),
+    (error: unknown) => fail(run, error),
   );
 });
+
+function onUncaught(error: unknown): void {
+  const run = current;
+  if (run && !run.answered) fail(run, error);
+  else console.error('An error escaped a task that had already returned:', error);
+}
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
 
 async function load(specifier: unknown): Promise<ModuleNamespace> {
   if (typeof specifier !== 'string' || specifier.length === 0) {
@@ -48,10 +66,11 @@ async function load(specifier: unknown): Promise<ModuleNamespace> {
   return namespace;
 }
 
-function invoke(namespace: ModuleNamespace, request: TaskRunRequest): void {
+function invoke(run: Run, namespace: ModuleNamespace, request: TaskRunRequest): void {
   const fn = namespace[request.exportName];
   if (typeof fn !== 'function') {
     fail(
+      run,
       new TaskInvokableError(
         `The task's module ${request.module} has no function export "${String(request.exportName)}" ` +
           `(found ${fn === undefined ? 'nothing' : typeof fn}).`,
@@ -61,25 +80,36 @@ function invoke(namespace: ModuleNamespace, request: TaskRunRequest): void {
   }
   const args = request.args ?? [];
   if (!Array.isArray(args)) {
-    fail(new TaskInvokableError(`The task's arguments must be an array, got ${typeof args}.`));
+    fail(run, new TaskInvokableError(`The task's arguments must be an array, got ${typeof args}.`));
     return;
   }
   let value: unknown;
   try {
     value = (fn as (...args: readonly unknown[]) => unknown)(...args);
   } catch (error) {
-    fail(error);
+    fail(run, error);
     return;
   }
-  if (isPromiseLike(value)) value.then(succeed, fail);
-  else succeed(value);
+  if (isPromiseLike(value)) {
+    value.then(
+      (result) => succeed(run, result),
+      (error: unknown) => fail(run, error),
+    );
+  } else {
+    succeed(run, value);
+  }
 }
 
-function succeed(value: unknown): void {
+type Run = { answered: boolean };
+
+function succeed(run: Run, value: unknown): void {
+  if (run.answered) return;
   try {
     port.postMessage({ ok: true, value } satisfies TaskRunReply);
+    run.answered = true;
   } catch (cause) {
     fail(
+      run,
       new TaskResultError(`The task's return value could not be sent back: ${(cause as Error).message}`, {
         cause,
       }),
@@ -87,7 +117,9 @@ function succeed(value: unknown): void {
   }
 }
 
-function fail(error: unknown): void {
+function fail(run: Run, error: unknown): void {
+  if (run.answered) return;
+  run.answered = true;
   port.postMessage({ ok: false, error: encodeError(error) } satisfies TaskRunReply);
 }
 

@@ -19,7 +19,7 @@ export interface JobProgress {
   readonly deploying: number;
   readonly running: number;
   readonly finished: number;
-  /** Failed attempts, restarted or not. */
+  /** Failed attempts, restarted or not; not those that lost their slot before they ran. */
   readonly failedAttempts: number;
   readonly canceled: number;
   /** Slots whose worker runs one of the job's tasks (running + canceling). */
@@ -95,7 +95,7 @@ export class JobClient extends EventEmitter<JobClientEvents> {
       this.taskStates[change.taskIndex] = change.state;
       this.counts.set(previous, (this.counts.get(previous) ?? 0) - 1);
       this.counts.set(change.state, (this.counts.get(change.state) ?? 0) + 1);
-      if (change.state === ExecutionState.FAILED) this.failedAttempts++;
+      if (change.state === ExecutionState.FAILED && !change.lost) this.failedAttempts++;
       if (this.listenerCount('progress') > 0) this.emit('progress', change);
     },
     onJobStatusChange: (status) => {

@@ -165,6 +165,18 @@ describe('Jobs on a MiniCluster', function () {
     expect(c.getTaskExecutors().map((te) => te.resourceId)).not.to.include(running.resourceId);
   });
 
+  it('loses no restart attempts to a crashed TaskExecutor beyond the tasks that were running there', async () => {
+    const c = await startCluster({ taskExecutors: 2, slotsPerTaskExecutor: 2 });
+    const tasks = Array.from({ length: 400 }, (_, i) => task('double', i));
+    const job = c.submitJob({ tasks, restart: { attempts: 2, delayMs: 0 } });
+    const hundredth = await firstChange(job, () => job.progress().finished >= 100);
+    const victim = c.getTaskExecutors().find((te) => te.resourceId === hundredth.resourceId)!;
+    await c.terminateTaskExecutor(victim.resourceId);
+    expect(await job.result).to.deep.equal(tasks.map((_, i) => i * 2));
+    // At most the two tasks running in its two slots failed; queued ones were only moved.
+    expect(job.progress().failedAttempts).to.be.at.most(2);
+  });
+
   it('does not replace a crashed TaskExecutor when active resource management is off', async () => {
     const c = await startCluster({ taskExecutors: 2, activeResourceManagement: false });
     const [victim] = c.getTaskExecutors();

@@ -17,6 +17,7 @@
 // still concerns the current execution, TaskExecutor or ResourceManager.
 
 import { getLogger } from '../../actor/logger.js';
+import { RecipientUnreachableError } from '../../rpc/errors.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
@@ -88,6 +89,11 @@ export interface TaskStateChange {
   readonly resourceId: ResourceID | undefined;
   /** Why the attempt FAILED. */
   readonly error?: Error;
+  /**
+   * The attempt FAILED before it ran: it lost its slot (its TaskExecutor went)
+   * and was queued again without using a restart attempt.
+   */
+  readonly lost?: boolean;
 }
 
 /** How a job ended. `results` are in task order (FINISHED only); `error` says why it did not finish. */
@@ -493,6 +499,12 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       (error: unknown) =>
         this.runAsync(() => {
           if (this.executions.get(execution.executionId) !== execution) return;
+          if (error instanceof RecipientUnreachableError) {
+            // The TaskExecutor is gone, before the ResourceManager said so: let it go now, or its
+            // slots would look free and take (and fail) every task that follows.
+            this.disconnectTaskManagerInternal(slot.resourceId, error);
+            return;
+          }
           this.failExecution(
             execution,
             // Not an ExecutionLostError: a refused deployment counts as a failure, or it would be retried forever.
@@ -528,13 +540,14 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       execution.state === ExecutionState.SCHEDULED || execution.state === ExecutionState.DEPLOYING;
     if (!this.retire(execution, ExecutionState.FAILED)) return;
     const vertex = execution.vertex;
-    this.emitExecution(execution, error);
+    // A task that was still waiting in a slot that went away did not fail: it only lost its place.
+    const lost = neverRan && error instanceof ExecutionLostError;
+    this.emitExecution(execution, error, lost);
     if (this.status !== JobStatus.RUNNING) {
       this.checkTerminationComplete();
       return;
     }
-    // A task that was still waiting in a slot that went away did not fail: it only lost its place.
-    if (neverRan && error instanceof ExecutionLostError) {
+    if (lost) {
       this.emit(vertex, undefined, ExecutionState.CREATED);
       this.waiting.pushFront(vertex);
       this.scheduleWaitingTasks();
@@ -916,8 +929,8 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
 
   // ------------------------------------------------------------------ helpers
 
-  private emitExecution(execution: Execution, error?: Error): void {
-    this.emit(execution.vertex, execution, execution.state, error);
+  private emitExecution(execution: Execution, error?: Error, lost = false): void {
+    this.emit(execution.vertex, execution, execution.state, error, lost);
   }
 
   private emit(
@@ -925,6 +938,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     execution: Execution | undefined,
     state: ExecutionState,
     error?: Error,
+    lost = false,
   ): void {
     const listener = this.services.listener?.onTaskStateChange;
     if (!listener) return;
@@ -939,6 +953,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
         state,
         resourceId: execution?.slot?.resourceId,
         ...(error ? { error } : {}),
+        ...(lost ? { lost } : {}),
       });
     } catch (listenerError) {
       log.warn('A task state listener failed.', listenerError);

@@ -87,11 +87,20 @@ describe('Task: one worker per slot', () => {
     expect(error.message).to.contain('exited with code 3');
   });
 
-  it('fails the task whose worker dies of an uncaught error, naming that error', async () => {
+  it('fails the running task with an error that escapes it (a throwing timer), and keeps the worker', async () => {
+    const before = await bed.resultOf(threadOf);
     const state = await bed.run(invokable(kCrashingModule, 'throwInTimer', 'lost in a timer'));
-    expect(state.error).to.include({ code: 'ERR_TASK_WORKER_EXITED' });
-    expect(state.error!.message).to.contain('lost in a timer');
-    expect(state.error!.cause).to.include({ message: 'lost in a timer' });
+    expect(state.state).to.equal('FAILED');
+    expect(state.error).to.include({ message: 'lost in a timer' });
+    expect(await bed.resultOf(threadOf)).to.equal(before);
+  });
+
+  it('does not fail the next task with a late error of a task that has already returned', async () => {
+    const before = await bed.resultOf(threadOf);
+    const first = await bed.run(invokable(kCrashingModule, 'throwAfterReturning', 'late'));
+    expect(first.state).to.equal('FINISHED');
+    // The late error (thrown before the next task arrives) neither ended the worker nor failed that task.
+    expect(await bed.resultOf(threadOf)).to.equal(before);
   });
 
   it('starts a fresh worker for the task after one whose worker died', async () => {
