@@ -17,7 +17,6 @@ export interface ExecutionVertex {
   current: Execution | undefined;
   /** The number the next attempt gets. */
   nextAttemptNumber: number;
-  finished: boolean;
   /** A restart waiting for its backoff delay. */
   restartTimer: ScheduledTask | undefined;
 }

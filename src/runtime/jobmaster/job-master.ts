@@ -198,7 +198,6 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       restartStrategy: new FixedDelayRestartBackoffTimeStrategy(this.jobGraph.restartStrategy),
       current: undefined,
       nextAttemptNumber: 0,
-      finished: false,
       restartTimer: undefined,
     }));
     this.results = new Array<unknown>(this.vertices.length);
@@ -519,7 +518,6 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   private markFinished(execution: Execution, result: unknown): void {
     if (!this.retire(execution, ExecutionState.FINISHED)) return;
     const vertex = execution.vertex;
-    vertex.finished = true;
     this.results[vertex.taskIndex] = result;
     this.finishedTasks++;
     this.emitExecution(execution);
@@ -548,9 +546,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       return;
     }
     if (lost) {
-      this.emit(vertex, undefined, ExecutionState.CREATED);
-      this.waiting.pushFront(vertex);
-      this.scheduleWaitingTasks();
+      this.requeue(vertex);
       return;
     }
     vertex.restartStrategy.notifyFailure();
@@ -571,16 +567,22 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       `Task ${vertex.taskIndex} of job ${this.jobId} failed; restarting it in ${backoff} ms.`,
       error.message,
     );
-    const restart = () => {
+    if (backoff === 0) {
+      this.requeue(vertex);
+      return;
+    }
+    vertex.restartTimer = this.delayed.schedule(() => {
       vertex.restartTimer = undefined;
-      if (this.status !== JobStatus.RUNNING) return;
-      this.emit(vertex, undefined, ExecutionState.CREATED);
-      // Restarts go first: they have waited their turn once already.
-      this.waiting.pushFront(vertex);
-      this.scheduleWaitingTasks();
-    };
-    if (backoff > 0) vertex.restartTimer = this.delayed.schedule(restart, backoff);
-    else restart();
+      if (this.status === JobStatus.RUNNING) this.requeue(vertex);
+    }, backoff);
+    // Meanwhile the freed slot serves the next waiting task.
+    this.scheduleWaitingTasks();
+  }
+
+  /** A new attempt of `vertex` waits for a slot, ahead of tasks that never ran: it has waited its turn once. */
+  private requeue(vertex: ExecutionVertex): void {
+    this.emit(vertex, undefined, ExecutionState.CREATED);
+    this.waiting.pushFront(vertex);
     this.scheduleWaitingTasks();
   }
 

@@ -17,7 +17,6 @@ function vertex(taskIndex: number): ExecutionVertex {
     restartStrategy: new FixedDelayRestartBackoffTimeStrategy(kNoRestart),
     current: undefined,
     nextAttemptNumber: 0,
-    finished: false,
     restartTimer: undefined,
   };
 }
