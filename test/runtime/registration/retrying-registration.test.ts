@@ -15,6 +15,7 @@ import {
   kDelayOnError,
   kDelayOnRefused,
   kInitialTimeout,
+  kMaxTimeout,
   kNoAnswer,
   PendingConnect,
   ScriptedRegistrationGateway,
@@ -264,6 +265,40 @@ describe('RetryingRegistration', () => {
     const result = await registration.getFuture();
     expect(result.kind).to.equal('success');
     expect(gateway.timeouts).to.deep.equal([kInitialTimeout, kInitialTimeout]);
+  });
+
+  it('waits refused-registration-delay after a Failure and error-delay after an error, never the other', async () => {
+    const config = RetryingRegistrationConfiguration.of({
+      initialRegistrationTimeoutMs: kInitialTimeout,
+      maxRegistrationTimeoutMs: kMaxTimeout,
+      errorDelayMs: 700,
+      refusedDelayMs: 300,
+    });
+    const gateway = new ScriptedRegistrationGateway(
+      RegistrationResponse.failure('not now'),
+      new Error('broken for a while'),
+      success('at last'),
+    );
+    const registration = new TestRetryingRegistration(
+      new ScriptedRpcService(gateway),
+      kAddress,
+      leaderId,
+      executor,
+      config,
+    );
+    registration.startRegistration();
+    await settle();
+
+    expect(executor.pendingDelays()).to.deep.equal([300]);
+    executor.advance(300);
+    await settle();
+    expect(gateway.invocations).to.have.length(2);
+    expect(executor.pendingDelays()).to.deep.equal([700]);
+    executor.advance(699);
+    expect(gateway.invocations).to.have.length(2);
+    executor.advance(1);
+    expect((await registration.getFuture()).kind).to.equal('success');
+    expect(executor.now()).to.equal(1000);
   });
 
   it('fails the future and cancels itself when the registration call throws synchronously', async () => {

@@ -13,8 +13,10 @@ import {
 import { ResourceID, ResourceManagerId } from '../../../src/runtime/types/ids.js';
 import type { TaskExecutorRegistrationSuccess } from '../../../src/runtime/types/registration-response.js';
 import { TestingTaskExecutor } from '../../fixtures/testing-task-executor.js';
+import { eventually } from '../../support/eventually.js';
 import { kPaths, useRpcService } from '../../support/paths.js';
 import {
+  holdEveryConnect,
   holdFirstConnect,
   kTimeoutMs,
   registerWithSlots,
@@ -101,6 +103,31 @@ describe('ResourceManager: registering TaskExecutors', () => {
             numberRegisteredSlots: 1,
             numberFreeSlots: 1,
           });
+        } finally {
+          held.restore();
+        }
+      });
+
+      it('of two pending connect-backs for one ResourceID, the older one released first is declined as outdated and the newer one succeeds (FLINK-12260)', async () => {
+        const rm = await startResourceManager(service.rpc);
+        const te = await startTaskExecutor(service.rpc, path);
+        const held = holdEveryConnect(service.rpc);
+        try {
+          const older = rm.gateway.registerTaskExecutor(registrationOf(te), kTimeoutMs);
+          const newer = rm.gateway.registerTaskExecutor(registrationOf(te), kTimeoutMs);
+          await eventually(() => held.pending() === 2, 'both connect-backs to be pending');
+          held.release(0);
+          expect(await older).to.deep.equal({ kind: 'failure', reason: kOutdatedRegistrationReason });
+          expect(await rm.gateway.getNumberOfRegisteredTaskManagers()).to.equal(0);
+          held.release(1);
+          const current = expectSuccess(await newer);
+          await rm.gateway.sendSlotReport(
+            te.resourceId,
+            current.registrationId,
+            slotReportOf(te.resourceId, 1),
+            kTimeoutMs,
+          );
+          expect(await rm.gateway.getNumberOfRegisteredTaskManagers()).to.equal(1);
         } finally {
           held.restore();
         }

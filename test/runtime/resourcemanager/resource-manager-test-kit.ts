@@ -253,6 +253,32 @@ export function holdFirstConnect(rpc: RpcService): { release(): void; restore():
   };
 }
 
+/** Holds every connect until the test releases it by its index, in any order. */
+export function holdEveryConnect(rpc: RpcService): {
+  release(index: number): void;
+  pending(): number;
+  restore(): void;
+} {
+  const original = rpc.connect.bind(rpc) as RpcService['connect'];
+  const gates: (() => void)[] = [];
+  const connect: RpcService['connect'] = (address, gateway) => {
+    const gate = new Promise<void>((resolve) => gates.push(resolve));
+    return gate.then(() => original(address, gateway));
+  };
+  rpc.connect = connect;
+  return {
+    release: (index) => {
+      const open = gates[index];
+      if (!open) throw new Error(`No connect ${index} is held (${gates.length} so far).`);
+      open();
+    },
+    pending: () => gates.length,
+    restore: () => {
+      delete (rpc as Partial<Pick<RpcService, 'connect'>>).connect;
+    },
+  };
+}
+
 /** As holdFirstConnect, for connectFenced: the ResourceManager connects back to JobMasters with it. */
 export function holdFirstFencedConnect(rpc: RpcService): { release(): void; restore(): void } {
   const original = rpc.connectFenced.bind(rpc) as RpcService['connectFenced'];

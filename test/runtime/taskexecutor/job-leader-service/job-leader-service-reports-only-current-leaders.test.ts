@@ -88,6 +88,46 @@ describe('DefaultJobLeaderService reports only current leaders', () => {
     expect(listener.events).to.deep.equal([['lost', jobId, idA]]);
   });
 
+  it('drops every late outcome of a replaced connection, also when the same session id is announced again', async () => {
+    const rpc = new ScriptedRpcService(leaderA, leaderA);
+    startWith(rpc);
+    retrieval.notifyListener('address-a', idA);
+    await settle();
+    retrieval.notifyListener(null, null);
+    retrieval.notifyListener('address-a', idA);
+    await settle();
+    expect(leaderA.registrations, 'one registration per announcement').to.have.length(2);
+
+    expect(listener.events).to.deep.equal([['lost', jobId, idA]]);
+
+    // The first connection's outcome arrives after it was replaced: it is not reported.
+    leaderA.registrations[0]!.resolve(RegistrationResponse.rejection('from the replaced connection'));
+    await deliver();
+    expect(listener.events).to.deep.equal([['lost', jobId, idA]]);
+
+    leaderA.registrations[1]!.resolve(kSuccess);
+    await deliver();
+    expect(listener.of('gained')).to.have.length(1);
+    expect(listener.events).to.have.length(2);
+  });
+
+  it('drops the late success of a replaced connection to the same session id', async () => {
+    const rpc = new ScriptedRpcService(leaderA, leaderA);
+    startWith(rpc);
+    retrieval.notifyListener('address-a', idA);
+    await settle();
+    retrieval.notifyListener(null, null);
+    retrieval.notifyListener('address-a', idA);
+    await settle();
+
+    leaderA.registrations[0]!.resolve(kSuccess);
+    await deliver();
+    expect(listener.of('gained'), 'the first connection was replaced').to.deep.equal([]);
+    leaderA.registrations[1]!.resolve(kSuccess);
+    await deliver();
+    expect(listener.of('gained')).to.have.length(1);
+  });
+
   it('reports no lost leader on (null, null) when there was no leader', () => {
     startWith(new ScriptedRpcService(leaderA));
     retrieval.notifyListener(null, null);
