@@ -16,18 +16,18 @@ export interface SerializedError {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 const registry = new Map<string, ErrorClass>();
-for (const ctor of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]) {
-  registry.set(ctor.name, ctor);
-}
 
 /**
- * Makes an error class rebuildable on the receiving side. Register the same
- * class in every thread that may receive it; unregistered classes arrive as a
- * plain Error that keeps the name, code and fields.
+ * Makes error classes rebuildable on the receiving side, by their names. An
+ * error module calls this once, for every class it declares. Register the same
+ * classes in every thread that may receive them; an unregistered class arrives
+ * as a plain Error that keeps the name, code and fields.
  */
-export function registerErrorClass(ctor: ErrorClass, name: string = ctor.name): void {
-  registry.set(name, ctor);
+export function registerErrorClasses(...classes: ErrorClass[]): void {
+  for (const ctor of classes) registry.set(ctor.name, ctor);
 }
+
+registerErrorClasses(Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError);
 
 const kBaseKeys = new Set(['name', 'message', 'stack', 'code', 'cause']);
 

@@ -4,7 +4,7 @@
 // that the actor layer never imports the rpc layer (Flink maps Pekko's
 // AskTimeoutException the same way in PekkoInvocationHandler).
 
-import { registerErrorClass } from './error-codec.js';
+import { registerErrorClasses } from './error-codec.js';
 
 /** What the actor layer knows about a failed message, for error messages. */
 export interface MessageInfo {
@@ -70,4 +70,4 @@ export class ActorNotFoundError extends Error {
     this.name = 'ActorNotFoundError';
   }
 }
-registerErrorClass(ActorNotFoundError);
+registerErrorClasses(ActorNotFoundError);

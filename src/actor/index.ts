@@ -5,7 +5,7 @@ export { ActorRef } from './actor-ref.js';
 export { ActorSelection } from './actor-selection.js';
 export { ActorSystem } from './actor-system.js';
 export type { Actor, ActorSystemMetrics, ActorSystemOptions } from './actor-system.js';
-export { decodeError, encodeError, registerErrorClass } from './error-codec.js';
+export { decodeError, encodeError, registerErrorClasses } from './error-codec.js';
 export type { SerializedError } from './error-codec.js';
 export { ActorNotFoundError } from './errors.js';
 export type { Link, Transport, TransportListener } from './transport.js';

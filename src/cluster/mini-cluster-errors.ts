@@ -1,6 +1,6 @@
 // Errors of the MiniCluster, with stable codes.
 
-import { registerErrorClass } from '../actor/error-codec.js';
+import { registerErrorClasses } from '../actor/error-codec.js';
 import { FlinkError } from '../runtime/flink-error.js';
 
 /** A MiniCluster call was invalid in the cluster's current state. */
@@ -13,5 +13,4 @@ export class TaskExecutorExitedError extends MiniClusterError {
   static override readonly code = 'ERR_TASK_EXECUTOR_EXITED';
 }
 
-registerErrorClass(MiniClusterError);
-registerErrorClass(TaskExecutorExitedError);
+registerErrorClasses(MiniClusterError, TaskExecutorExitedError);

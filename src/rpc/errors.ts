@@ -4,7 +4,7 @@
 // rebuilds the same class when an error crosses a thread.
 
 import { hasBrandedInstance } from '../actor/branded-error.js';
-import { registerErrorClass } from '../actor/error-codec.js';
+import { registerErrorClasses } from '../actor/error-codec.js';
 import type { AskFailures, MessageInfo } from '../actor/errors.js';
 
 const kRpcError = Symbol.for('threadlink.error.RpcError');
@@ -56,7 +56,7 @@ export class RpcFrameSizeError extends RpcError {
   static override readonly code: string = 'ERR_RPC_FRAME_SIZE';
 }
 
-for (const ctor of [
+registerErrorClasses(
   RpcError,
   RpcConnectionError,
   HandshakeError,
@@ -68,9 +68,7 @@ for (const ctor of [
   RpcInvalidStateError,
   RpcSerializationError,
   RpcFrameSizeError,
-]) {
-  registerErrorClass(ctor);
-}
+);
 
 /** The rpc layer's classes for failures that the actor layer detects. */
 export const kRpcAskFailures: AskFailures = {

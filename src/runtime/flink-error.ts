@@ -4,7 +4,7 @@
 // has crossed a thread (the codec rebuilds registered classes by name).
 
 import { hasBrandedInstance } from '../actor/branded-error.js';
-import { registerErrorClass } from '../actor/error-codec.js';
+import { registerErrorClasses } from '../actor/error-codec.js';
 
 const kFlinkError = Symbol.for('threadlink.error.FlinkError');
 
@@ -23,4 +23,4 @@ export class FlinkError extends Error {
   }
 }
 Object.defineProperty(FlinkError.prototype, kFlinkError, { value: true });
-registerErrorClass(FlinkError);
+registerErrorClasses(FlinkError);

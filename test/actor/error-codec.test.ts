@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeError, encodeError, registerErrorClass } from '../../src/actor/error-codec.js';
+import { decodeError, encodeError, registerErrorClasses } from '../../src/actor/error-codec.js';
 import { FencingTokenError, RpcError } from '../../src/rpc/errors.js';
 
 class CustomFailure extends Error {
@@ -11,7 +11,7 @@ class CustomFailure extends Error {
     this.name = 'CustomFailure';
   }
 }
-registerErrorClass(CustomFailure);
+registerErrorClasses(CustomFailure);
 
 describe('the error codec', () => {
   it('rebuilds a registered class with message, code, fields, cause and the remote stack', () => {

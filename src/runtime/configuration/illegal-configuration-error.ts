@@ -1,7 +1,7 @@
 // Thrown when a configuration value cannot be parsed or breaks a rule. Mirrors
 // Flink's IllegalConfigurationException; the message names the key and the value.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 
 export class IllegalConfigurationError extends FlinkError {
@@ -14,4 +14,4 @@ export class IllegalConfigurationError extends FlinkError {
     );
   }
 }
-registerErrorClass(IllegalConfigurationError);
+registerErrorClasses(IllegalConfigurationError);

@@ -3,7 +3,7 @@
 // forwarded from the main thread (say, LeaderServiceShutdownError when the
 // embedded services close) arrives in a worker as the same class.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 import {
   IllegalLeaderServiceStateError,
@@ -21,8 +21,10 @@ export class LeaderSubscriptionError extends FlinkError {
   static override readonly code = 'ERR_LEADER_SUBSCRIPTION';
 }
 
-registerErrorClass(LeaderElectionUnsupportedError);
-registerErrorClass(LeaderSubscriptionError);
-registerErrorClass(IllegalLeaderServiceStateError);
-registerErrorClass(LeaderServiceShutdownError);
-registerErrorClass(LeaderRetrievalError);
+registerErrorClasses(
+  LeaderElectionUnsupportedError,
+  LeaderSubscriptionError,
+  IllegalLeaderServiceStateError,
+  LeaderServiceShutdownError,
+  LeaderRetrievalError,
+);

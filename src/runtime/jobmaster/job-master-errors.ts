@@ -2,7 +2,7 @@
 // JobMasterException, JobExecutionException, ExecutionGraphException and the
 // cancellation and restart-exhausted causes.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 
 /** The JobMaster refused a call, e.g. from a TaskExecutor it does not know. */
@@ -38,13 +38,11 @@ export class InvalidJobError extends FlinkError {
   static override readonly code: string = 'ERR_INVALID_JOB';
 }
 
-for (const ctor of [
+registerErrorClasses(
   JobMasterError,
   ExecutionGraphError,
   JobExecutionError,
   JobCancellationError,
   ExecutionLostError,
   InvalidJobError,
-]) {
-  registerErrorClass(ctor);
-}
+);

@@ -2,7 +2,7 @@
 // CancellationException and IllegalStateException here; named classes let a
 // caller tell "given up on purpose" from "used wrongly" after a thread hop too.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 
 /** The registration was cancelled (its target lost leadership, or the connection closed). */
@@ -15,5 +15,4 @@ export class IllegalRegistrationStateError extends FlinkError {
   static override readonly code = 'ERR_ILLEGAL_REGISTRATION_STATE';
 }
 
-registerErrorClass(RegistrationCancelledError);
-registerErrorClass(IllegalRegistrationStateError);
+registerErrorClasses(RegistrationCancelledError, IllegalRegistrationStateError);

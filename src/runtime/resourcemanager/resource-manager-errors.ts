@@ -4,7 +4,7 @@
 // Each has a stable code and is registered, so it keeps its class when it
 // reaches a TaskExecutor in another thread.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 
 /** The ResourceManager refused a request, or let a TaskExecutor go. */
@@ -46,7 +46,7 @@ export class SlotManagerClosedError extends ResourceManagerError {
   static override readonly code = 'ERR_SLOT_MANAGER_CLOSED';
 }
 
-for (const errorClass of [
+registerErrorClasses(
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
@@ -54,6 +54,4 @@ for (const errorClass of [
   JobManagerHeartbeatTimeoutError,
   JobManagerUnreachableError,
   SlotManagerClosedError,
-]) {
-  registerErrorClass(errorClass);
-}
+);

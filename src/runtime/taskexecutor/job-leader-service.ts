@@ -2,7 +2,7 @@
 // and registers at it. Mirrors Flink's JobLeaderService and JobLeaderListener;
 // DefaultJobLeaderService is the implementation.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
 import { FlinkError } from '../flink-error.js';
@@ -49,4 +49,4 @@ export interface JobLeaderService {
 export class IllegalJobLeaderServiceStateError extends FlinkError {
   static override readonly code = 'ERR_JOB_LEADER_SERVICE_STATE';
 }
-registerErrorClass(IllegalJobLeaderServiceStateError);
+registerErrorClasses(IllegalJobLeaderServiceStateError);

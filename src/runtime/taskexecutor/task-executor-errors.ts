@@ -3,7 +3,7 @@
 // TaskSubmissionException and TaskException, each with a stable code that
 // survives a thread hop.
 
-import { registerErrorClass } from '../../actor/error-codec.js';
+import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
 import type { AllocationID, JobID } from '../types/ids.js';
 
@@ -50,7 +50,7 @@ export class TaskExecutorFatalError extends TaskManagerError {
   static override readonly code = 'ERR_TASK_EXECUTOR_FATAL';
 }
 
-for (const errorClass of [
+registerErrorClasses(
   TaskManagerError,
   RegistrationTimeoutError,
   SlotAllocationError,
@@ -58,6 +58,4 @@ for (const errorClass of [
   TaskExecutorFatalError,
   TaskSubmissionError,
   TaskNotFoundError,
-]) {
-  registerErrorClass(errorClass);
-}
+);

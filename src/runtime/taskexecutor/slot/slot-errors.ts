@@ -1,7 +1,7 @@
 // Errors of slot lookups, mirroring Flink's SlotNotFoundException and
 // SlotNotActiveException, with stable codes.
 
-import { registerErrorClass } from '../../../actor/error-codec.js';
+import { registerErrorClasses } from '../../../actor/error-codec.js';
 import { FlinkError } from '../../flink-error.js';
 import type { AllocationID, JobID } from '../../types/ids.js';
 
@@ -21,5 +21,4 @@ export class SlotNotActiveError extends FlinkError {
   }
 }
 
-registerErrorClass(SlotNotFoundError);
-registerErrorClass(SlotNotActiveError);
+registerErrorClasses(SlotNotFoundError, SlotNotActiveError);

@@ -3,7 +3,7 @@
 // died under it. Each has a stable code; the task's worker raises the first two,
 // so this module stays small enough for that worker to load quickly.
 
-import { registerErrorClass } from '../../../actor/error-codec.js';
+import { registerErrorClasses } from '../../../actor/error-codec.js';
 import { FlinkError } from '../../flink-error.js';
 
 /** The task's module could not be imported, its export is not a function, or its arguments could not be sent. */
@@ -21,6 +21,4 @@ export class TaskWorkerExitedError extends FlinkError {
   static override readonly code = 'ERR_TASK_WORKER_EXITED';
 }
 
-for (const errorClass of [TaskInvokableError, TaskResultError, TaskWorkerExitedError]) {
-  registerErrorClass(errorClass);
-}
+registerErrorClasses(TaskInvokableError, TaskResultError, TaskWorkerExitedError);
