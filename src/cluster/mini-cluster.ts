@@ -23,7 +23,7 @@ import { HeartbeatServices } from '../runtime/heartbeat/heartbeat-services.js';
 import { EmbeddedHaServices } from '../runtime/highavailability/embedded-ha-services.js';
 import { LeaderInformationServer } from '../runtime/highavailability/leader-information-server.js';
 import { ResourceManager } from '../runtime/resourcemanager/resource-manager.js';
-import { ResourceManagerGateway } from '../runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../runtime/gateways/resource-manager-gateway.js';
 import { ResourceManagerServiceImpl } from '../runtime/resourcemanager/resource-manager-service-impl.js';
 import { createJobGraph, type JobSpec } from '../runtime/jobmaster/job-graph.js';
 import { JobMaster } from '../runtime/jobmaster/job-master.js';

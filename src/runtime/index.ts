@@ -6,6 +6,7 @@ export * from './configuration/index.js';
 export * from './heartbeat/index.js';
 export * from './highavailability/index.js';
 export * from './registration/index.js';
+export * from './gateways/index.js';
 export * from './taskexecutor/index.js';
 export * from './resourcemanager/index.js';
 export * from './jobmaster/index.js';

@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { MiniCluster, type TaskExecutorExit } from '../../src/cluster/mini-cluster.js';
 import { TaskExecutorExitedError } from '../../src/cluster/mini-cluster-errors.js';
 import { FencingTokenError } from '../../src/rpc/errors.js';
-import { ResourceManagerGateway } from '../../src/runtime/resourcemanager/resource-manager-gateway.js';
-import { TaskExecutorGateway } from '../../src/runtime/taskexecutor/task-executor-gateway.js';
+import { ResourceManagerGateway } from '../../src/runtime/gateways/resource-manager-gateway.js';
+import { TaskExecutorGateway } from '../../src/runtime/gateways/task-executor-gateway.js';
 import { eventually } from '../support/eventually.js';
 
 describe('MiniCluster', function () {

@@ -3,7 +3,6 @@
 
 export { createJobGraph } from './job-graph.js';
 export type { JobGraph, JobSpec, TaskSpec } from './job-graph.js';
-export { JobMasterGateway } from './job-master-gateway.js';
 export { JobMaster } from './job-master.js';
 export type { JobMasterListener, JobMasterServices, JobResult, TaskStateChange } from './job-master.js';
 export {

@@ -13,7 +13,7 @@ import {
   type RegistrationRpcService,
   type RetryingRegistrationOptions,
 } from '../registration/retrying-registration.js';
-import { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
 import type { JobID, JobMasterId, ResourceID, ResourceManagerId } from '../types/ids.js';
 import type { JobMasterRegistrationSuccess, RegistrationRejection } from '../types/registration-response.js';
 

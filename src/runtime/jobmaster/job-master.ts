@@ -33,8 +33,8 @@ import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import type { LeaderRetrievalService } from '../highavailability/leader-retrieval.js';
-import type { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
-import { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
+import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import { ExecutionState, isTerminalExecutionState } from '../types/execution-state.js';
 import type {
@@ -64,7 +64,7 @@ import type { TaskExecutionState } from '../types/task-execution-state.js';
 import type { TaskManagerRegistrationInformation } from '../types/task-manager-info.js';
 import { WaitingVertices, type Execution, type ExecutionVertex } from './execution.js';
 import type { JobGraph } from './job-graph.js';
-import { JobMasterGateway } from './job-master-gateway.js';
+import { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import {
   ExecutionGraphError,
   ExecutionLostError,

@@ -14,7 +14,7 @@
 // behind each other, and a job's last tasks do not queue while a slot is idle.
 // Slots with room are kept in insertion order in Sets, so taking one is O(1).
 
-import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
 import type { AllocationID, ExecutionAttemptID, JobID, ResourceID } from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';

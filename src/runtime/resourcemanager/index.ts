@@ -1,7 +1,6 @@
 // Flink's resourcemanager package: the ResourceManager endpoint, its gateway,
 // its slot manager, and the leader-election service that runs it.
 
-export { ResourceManagerGateway } from './resource-manager-gateway.js';
 export {
   ResourceManager,
   kOutdatedJobMasterRegistrationReason,

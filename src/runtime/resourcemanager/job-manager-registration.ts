@@ -3,7 +3,7 @@
 // heartbeat, and the gateway the ResourceManager connected back to. Mirrors
 // Flink's JobManagerRegistration.
 
-import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
+import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import type { JobID, JobMasterId, ResourceID } from '../types/ids.js';
 
 export interface JobManagerRegistration {

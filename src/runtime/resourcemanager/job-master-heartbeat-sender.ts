@@ -4,7 +4,7 @@
 // the heartbeat manager's receiveHeartbeat.
 
 import type { HeartbeatTarget } from '../heartbeat/heartbeat-target.js';
-import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
+import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import { ResourceID } from '../types/ids.js';
 
 export function jobMasterHeartbeatSender(gateway: JobMasterGateway): HeartbeatTarget<void> {

@@ -17,8 +17,8 @@ import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
 import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
-import { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
-import { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import { JobMasterGateway } from '../gateways/job-master-gateway.js';
+import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import type { ClusterInformation } from '../types/cluster-information.js';
 import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
@@ -45,7 +45,7 @@ import { CountWaiters } from './count-waiters.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { JobManagerConnections } from './job-manager-connections.js';
 import type { ResourceAllocator } from './resource-allocator.js';
-import { ResourceManagerGateway } from './resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
 import {
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,

@@ -4,7 +4,7 @@
 // which reaches the heartbeat manager's receiveHeartbeat.
 
 import type { HeartbeatTarget } from '../heartbeat/heartbeat-target.js';
-import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import { ResourceID } from '../types/ids.js';
 
 export function taskExecutorHeartbeatSender(gateway: TaskExecutorGateway): HeartbeatTarget<void> {

@@ -2,7 +2,7 @@
 // connected back to, what the TaskExecutor sent, and the InstanceID of this
 // registration. Mirrors Flink's WorkerRegistration (and TaskExecutorConnection).
 
-import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import { InstanceID, type ResourceID } from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';

@@ -3,8 +3,8 @@
 // agreed at registration, so that every later callback can check it is
 // still talking to the same peer before it acts.
 
-import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
-import type { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
+import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
+import type { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
 import type { InstanceID, JobID, JobMasterId, ResourceID } from '../types/ids.js';
 
 export interface EstablishedResourceManagerConnection {

@@ -4,16 +4,7 @@
 
 export { TaskExecutor } from './task-executor.js';
 export type { TaskExecutorServices } from './task-executor.js';
-export { TaskExecutorGateway } from './task-executor-gateway.js';
-export {
-  RegistrationTimeoutError,
-  SlotAllocationError,
-  SlotOccupiedError,
-  TaskExecutorFatalError,
-  TaskManagerError,
-  TaskNotFoundError,
-  TaskSubmissionError,
-} from './task-executor-errors.js';
+export { RegistrationTimeoutError, TaskExecutorFatalError } from './task-executor-errors.js';
 export type { FatalErrorHandler } from './fatal-error-handler.js';
 export type { EstablishedResourceManagerConnection, JobManagerConnection } from './connections.js';
 export { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';

@@ -4,7 +4,7 @@
 
 import { registerErrorClasses } from '../../actor/error-codec.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
-import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
+import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import { FlinkError } from '../flink-error.js';
 import type { RegistrationRpcService } from '../registration/retrying-registration.js';
 import type { JobID, JobMasterId } from '../types/ids.js';

@@ -7,7 +7,7 @@
 import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
-import { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
+import { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import { RegisteredRpcConnection } from '../registration/registered-rpc-connection.js';
 import {
   RetryingRegistration,

@@ -14,7 +14,7 @@ import {
   type RegistrationRpcService,
   type RetryingRegistrationOptions,
 } from '../registration/retrying-registration.js';
-import { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
 import type { ResourceManagerId } from '../types/ids.js';
 import type {
   RegistrationRejection,

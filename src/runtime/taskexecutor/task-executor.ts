@@ -26,9 +26,9 @@ import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import type { LeaderRetrievalService } from '../highavailability/leader-retrieval.js';
-import type { JobMasterGateway } from '../jobmaster/job-master-gateway.js';
+import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import type { RegistrationConnectionListener } from '../registration/registration-connection-listener.js';
-import type { ResourceManagerGateway } from '../resourcemanager/resource-manager-gateway.js';
+import type { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import { ExecutionState, isTerminalExecutionState } from '../types/execution-state.js';
 import type {
@@ -69,15 +69,15 @@ import { Task } from './task/task.js';
 import { TaskResultError } from './task/task-errors.js';
 import type { TaskManagerActions } from './task/task-manager-actions.js';
 import { defaultTaskRunnerEntry } from './task/task-runner-entry.js';
-import { TaskExecutorGateway } from './task-executor-gateway.js';
+import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import {
-  RegistrationTimeoutError,
   SlotAllocationError,
   SlotOccupiedError,
   TaskManagerError,
   TaskNotFoundError,
   TaskSubmissionError,
-} from './task-executor-errors.js';
+} from '../gateways/task-executor-errors.js';
+import { RegistrationTimeoutError } from './task-executor-errors.js';
 import { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';
 
 const log = getLogger('TaskExecutor');

@@ -8,7 +8,7 @@ import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import type { RetryingRegistrationConfiguration } from '../../../src/runtime/configuration/retrying-registration-configuration.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import { createJobGraph, type JobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
-import { JobMasterGateway } from '../../../src/runtime/jobmaster/job-master-gateway.js';
+import { JobMasterGateway } from '../../../src/runtime/gateways/job-master-gateway.js';
 import { JobMaster, type TaskStateChange } from '../../../src/runtime/jobmaster/job-master.js';
 import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import type { ExecutionState } from '../../../src/runtime/types/execution-state.js';

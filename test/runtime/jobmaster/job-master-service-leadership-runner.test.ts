@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { EmbeddedLeaderService } from '../../../src/runtime/highavailability/embedded-leader-service.js';
 import type { LeaderElectionService } from '../../../src/runtime/highavailability/leader-election.js';
 import { JobMasterError } from '../../../src/runtime/jobmaster/job-master-errors.js';
-import { JobMasterGateway } from '../../../src/runtime/jobmaster/job-master-gateway.js';
+import { JobMasterGateway } from '../../../src/runtime/gateways/job-master-gateway.js';
 import { JobMasterServiceLeadershipRunner } from '../../../src/runtime/jobmaster/job-master-service-leadership-runner.js';
 import type { JobMaster } from '../../../src/runtime/jobmaster/job-master.js';
 import { drain, eventually } from '../../support/eventually.js';

@@ -8,7 +8,7 @@
 import { RecipientUnreachableError } from '../../../src/rpc/errors.js';
 import { FencedRpcEndpoint } from '../../../src/rpc/rpc-endpoint.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import {
   InstanceID,

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 
 import { kShortTaskMs, SlotPool } from '../../../src/runtime/jobmaster/slot-pool.js';
-import type { TaskExecutorGateway } from '../../../src/runtime/taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import { ExecutionAttemptID, JobID, ResourceID } from '../../../src/runtime/types/ids.js';
 import { slotOffers } from './job-master-harness.js';
 

@@ -10,7 +10,7 @@ import { SlotManagerClosedError } from '../../../src/runtime/resourcemanager/res
 import { DefaultSlotManager } from '../../../src/runtime/resourcemanager/slotmanager/default-slot-manager.js';
 import { missingResources } from '../../../src/runtime/resourcemanager/slotmanager/resource-tracker.js';
 import type { TaskExecutorConnection } from '../../../src/runtime/resourcemanager/slotmanager/slot-manager.js';
-import type { TaskExecutorGateway } from '../../../src/runtime/taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import {
   AllocationID,

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { SlotManagerClosedError } from '../../../src/runtime/resourcemanager/resource-manager-errors.js';
 import { DefaultSlotManager } from '../../../src/runtime/resourcemanager/slotmanager/default-slot-manager.js';
 import type { TaskExecutorConnection } from '../../../src/runtime/resourcemanager/slotmanager/slot-manager.js';
-import type { TaskExecutorGateway } from '../../../src/runtime/taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import { AllocationID, InstanceID, ResourceID } from '../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';
 import { SlotID } from '../../../src/runtime/types/slot-id.js';

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { FencingTokenError } from '../../../src/rpc/errors.js';
 import { UnknownJobManagerError } from '../../../src/runtime/resourcemanager/resource-manager-errors.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import { kOutdatedJobMasterRegistrationReason } from '../../../src/runtime/resourcemanager/resource-manager.js';
 import { DefaultSlotManager } from '../../../src/runtime/resourcemanager/slotmanager/default-slot-manager.js';
 import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { FencingTokenError } from '../../../src/rpc/errors.js';
 import { ResourceManagerError } from '../../../src/runtime/resourcemanager/resource-manager-errors.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import {
   kOutdatedRegistrationReason,
   kUnrecognizedWorkerReason,

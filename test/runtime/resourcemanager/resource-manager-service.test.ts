@@ -9,7 +9,7 @@ import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import { EmbeddedLeaderService } from '../../../src/runtime/highavailability/embedded-leader-service.js';
 import type { LeaderRetrievalListener } from '../../../src/runtime/highavailability/leader-retrieval.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import type { ResourceManagerOptions } from '../../../src/runtime/resourcemanager/resource-manager-options.js';
 import { ResourceManagerServiceImpl } from '../../../src/runtime/resourcemanager/resource-manager-service-impl.js';
 import { ResourceManager } from '../../../src/runtime/resourcemanager/resource-manager.js';

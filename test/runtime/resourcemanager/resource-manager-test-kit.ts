@@ -8,7 +8,7 @@ import type { WorkerHandle } from '../../../src/rpc/worker-handle.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import { ResourceManager } from '../../../src/runtime/resourcemanager/resource-manager.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import type { ResourceManagerOptions } from '../../../src/runtime/resourcemanager/resource-manager-options.js';
 import {
   AllocationID,

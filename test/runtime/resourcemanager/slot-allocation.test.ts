@@ -11,7 +11,7 @@ import { DefaultSlotManager } from '../../../src/runtime/resourcemanager/slotman
 import {
   SlotAllocationError,
   SlotOccupiedError,
-} from '../../../src/runtime/taskexecutor/task-executor-errors.js';
+} from '../../../src/runtime/gateways/task-executor-errors.js';
 import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import { AllocationID, JobID, type InstanceID } from '../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';

@@ -11,7 +11,7 @@ import { FlinkError } from '../../../src/runtime/flink-error.js';
 import {
   SlotAllocationError,
   SlotOccupiedError,
-} from '../../../src/runtime/taskexecutor/task-executor-errors.js';
+} from '../../../src/runtime/gateways/task-executor-errors.js';
 import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import type { TaskExecutorHeartbeatPayload } from '../../../src/runtime/types/heartbeat-payloads.js';
 import { AllocationID, JobID, JobMasterId } from '../../../src/runtime/types/ids.js';

@@ -10,7 +10,7 @@ import type { TaskManagerConfiguration } from '../../../src/runtime/configuratio
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import type { TaskSlotTable } from '../../../src/runtime/taskexecutor/slot/task-slot-table.js';
 import { TaskExecutor } from '../../../src/runtime/taskexecutor/task-executor.js';
-import { TaskExecutorGateway } from '../../../src/runtime/taskexecutor/task-executor-gateway.js';
+import { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import {
   JobMasterId,

@@ -6,10 +6,8 @@
 import { expect } from 'chai';
 
 import { RecipientUnreachableError } from '../../../src/rpc/errors.js';
-import {
-  RegistrationTimeoutError,
-  TaskManagerError,
-} from '../../../src/runtime/taskexecutor/task-executor-errors.js';
+import { TaskManagerError } from '../../../src/runtime/gateways/task-executor-errors.js';
+import { RegistrationTimeoutError } from '../../../src/runtime/taskexecutor/task-executor-errors.js';
 import { AllocationID, JobID, ResourceManagerId } from '../../../src/runtime/types/ids.js';
 import { RegistrationResponse } from '../../../src/runtime/types/registration-response.js';
 import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';

@@ -9,7 +9,7 @@ import { defineGateway, type FencedRpcGateway } from '../../../src/rpc/gateway.j
 import { FencedRpcEndpoint } from '../../../src/rpc/rpc-endpoint.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import { RetryingRegistrationConfiguration } from '../../../src/runtime/configuration/retrying-registration-configuration.js';
-import { ResourceManagerGateway } from '../../../src/runtime/resourcemanager/resource-manager-gateway.js';
+import { ResourceManagerGateway } from '../../../src/runtime/gateways/resource-manager-gateway.js';
 import {
   TaskExecutorToResourceManagerConnection,
   type TaskExecutorToResourceManagerListener,

@@ -17,7 +17,7 @@
 
 import { getLogger } from '../../../actor/logger.js';
 import type { ScheduledExecutor, ScheduledTask } from '../../../rpc/scheduled-executor.js';
-import { SlotOccupiedError } from '../../taskexecutor/task-executor-errors.js';
+import { SlotOccupiedError } from '../../gateways/task-executor-errors.js';
 import {
   AllocationID,
   type InstanceID,

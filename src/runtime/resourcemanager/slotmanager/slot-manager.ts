@@ -4,7 +4,7 @@
 // TaskExecutors for free slots on behalf of jobs whose requirements are not met.
 
 import type { ScheduledExecutor } from '../../../rpc/scheduled-executor.js';
-import type { TaskExecutorGateway } from '../../taskexecutor/task-executor-gateway.js';
+import type { TaskExecutorGateway } from '../../gateways/task-executor-gateway.js';
 import type { AllocationID, InstanceID, JobID, ResourceID, ResourceManagerId } from '../../types/ids.js';
 import type { ResourceProfile } from '../../types/resource-profile.js';
 import type { ResourceRequirements } from '../../types/resource-requirements.js';

@@ -9,7 +9,7 @@ import type {
   LeaderRetrievalListener,
   LeaderRetrievalService,
 } from '../../../../src/runtime/highavailability/leader-retrieval.js';
-import type { JobMasterGateway } from '../../../../src/runtime/jobmaster/job-master-gateway.js';
+import type { JobMasterGateway } from '../../../../src/runtime/gateways/job-master-gateway.js';
 import type { RegistrationRpcService } from '../../../../src/runtime/registration/retrying-registration.js';
 import type { JobLeaderListener } from '../../../../src/runtime/taskexecutor/job-leader-service.js';
 import { Acknowledge } from '../../../../src/runtime/types/acknowledge.js';

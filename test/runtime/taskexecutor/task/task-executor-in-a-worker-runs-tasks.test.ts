@@ -17,7 +17,7 @@ import type { WorkerHandle } from '../../../../src/rpc/worker-handle.js';
 import { EmbeddedHaServices } from '../../../../src/runtime/highavailability/embedded-ha-services.js';
 import type { LeaderElectionService } from '../../../../src/runtime/highavailability/leader-election.js';
 import { LeaderInformationServer } from '../../../../src/runtime/highavailability/leader-information-server.js';
-import { TaskExecutorGateway } from '../../../../src/runtime/taskexecutor/task-executor-gateway.js';
+import { TaskExecutorGateway } from '../../../../src/runtime/gateways/task-executor-gateway.js';
 import { AllocationID, JobID, JobMasterId, ResourceManagerId } from '../../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../../src/runtime/types/resource-profile.js';
 import { SlotID } from '../../../../src/runtime/types/slot-id.js';

@@ -12,7 +12,7 @@ import {
   TaskManagerError,
   TaskNotFoundError,
   TaskSubmissionError,
-} from '../../../../src/runtime/taskexecutor/task-executor-errors.js';
+} from '../../../../src/runtime/gateways/task-executor-errors.js';
 import { AllocationID, ExecutionAttemptID, JobID, JobMasterId } from '../../../../src/runtime/types/ids.js';
 import { SlotID } from '../../../../src/runtime/types/slot-id.js';
 import type { TestingResourceManager } from '../../../fixtures/testing-resource-manager.js';
