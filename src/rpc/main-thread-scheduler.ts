@@ -1,8 +1,8 @@
 // Delays from an injected ScheduledExecutor (a ManualExecutor in tests), work in
 // an endpoint's main thread. Heartbeats, registration retries and slot timeouts
 // then run in the endpoint's mailbox whichever executor drives the time, as
-// Flink's do (FLINK-9417). The endpoint cancels what is still pending when it
-// stops, so that no task outlives it.
+// Flink's do (FLINK-9417). RpcEndpoint.mainThreadScheduler() makes them, and the
+// endpoint cancels what is still pending when it terminates, so no task outlives it.
 
 import type { ScheduledExecutor, ScheduledTask } from './scheduled-executor.js';
 

@@ -10,6 +10,7 @@ import { nanoid } from 'nanoid';
 import { RpcInvalidStateError } from './errors.js';
 import type { GatewayDefinition, MethodKind, RpcGateway } from './gateway.js';
 import { createGateway } from './invocation-handler.js';
+import { MainThreadScheduler } from './main-thread-scheduler.js';
 import { RpcActor, type EndpointHooks } from './rpc-actor.js';
 import { CallAsync, kStart, kStop, kTerminate, RunAsync } from './rpc-messages.js';
 import type { RpcService } from './rpc-service.js';
@@ -29,6 +30,8 @@ export class RpcEndpoint {
   private readonly selfRef: ActorRef;
   private readonly actor: RpcActor;
   private readonly timers = new Set<TrackedTimer>();
+  /** Injected schedulers wrapped by mainThreadScheduler(); what they hold is cancelled at termination. */
+  private readonly injectedSchedulers: MainThreadScheduler[] = [];
   private readonly termination: Promise<void>;
   private settleTermination!: (error: Error | undefined) => void;
   private running = false;
@@ -153,6 +156,19 @@ export class RpcEndpoint {
     return this.mainThreadExecutor;
   }
 
+  /**
+   * The executor for this endpoint's delays (heartbeats, retries, timeouts):
+   * time from `scheduler` when one is injected (a ManualExecutor in tests), else
+   * from the endpoint's own timers; the work always runs in the main thread.
+   * Either way, whatever is still pending is cancelled when the endpoint terminates.
+   */
+  protected mainThreadScheduler(scheduler: ScheduledExecutor | undefined): ScheduledExecutor {
+    if (!scheduler) return this.mainThreadExecutor;
+    const wrapped = new MainThreadScheduler(scheduler, (task) => this.runAsync(task));
+    this.injectedSchedulers.push(wrapped);
+    return wrapped;
+  }
+
   /** Throws unless called while this endpoint is processing one of its own messages. */
   validateRunsInMainThread(): void {
     const system = this.selfRef.system;
@@ -185,6 +201,7 @@ export class RpcEndpoint {
       },
       terminated: (error: Error | undefined) => {
         for (const timer of [...this.timers]) timer.cancel();
+        for (const scheduler of this.injectedSchedulers) scheduler.cancelAll();
         this.rpcService.serverTerminated(this);
         this.settleTermination(error);
       },

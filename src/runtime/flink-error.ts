@@ -24,3 +24,9 @@ export class FlinkError extends Error {
 }
 Object.defineProperty(FlinkError.prototype, kFlinkError, { value: true });
 registerErrorClasses(FlinkError);
+
+/** An error's message for another message, with its cause's; anything else as a string. */
+export function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}

@@ -17,3 +17,5 @@ export type { HeartbeatMonitorState } from './default-heartbeat-monitor.js';
 export { HeartbeatManagerImpl } from './heartbeat-manager-impl.js';
 export { HeartbeatManagerSenderImpl } from './heartbeat-manager-sender-impl.js';
 export { HeartbeatServices } from './heartbeat-services.js';
+export { heartbeatLossListener } from './heartbeat-loss-listener.js';
+export type { HeartbeatLoss, HeartbeatLossHandler } from './heartbeat-loss-listener.js';

@@ -17,6 +17,7 @@
 // still concerns the current execution, TaskExecutor or ResourceManager.
 
 import { getLogger } from '../../actor/logger.js';
+import { messageOf } from '../flink-error.js';
 import { RecipientUnreachableError } from '../../rpc/errors.js';
 import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
@@ -970,8 +971,4 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   private describeJob(): string {
     return `'${this.jobGraph.name}' (${this.jobId})`;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -13,6 +13,7 @@
 import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
+import { heartbeatLossListener } from '../heartbeat/heartbeat-loss-listener.js';
 import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import { ResourceID, type JobID, type ResourceManagerId } from '../types/ids.js';
@@ -170,20 +171,16 @@ export class JobManagerConnections {
   }
 
   private heartbeatListener(): HeartbeatListener<void, void> {
-    return {
-      notifyHeartbeatTimeout: (resourceId) =>
+    return heartbeatLossListener({
+      peer: 'JobManager',
+      lost: (resourceId, message, loss) =>
         this.closeLater(
           resourceId,
-          new JobManagerHeartbeatTimeoutError(`The heartbeat of JobManager with id ${resourceId} timed out.`),
+          loss === 'timeout'
+            ? new JobManagerHeartbeatTimeoutError(message)
+            : new JobManagerUnreachableError(message),
         ),
-      notifyTargetUnreachable: (resourceId) =>
-        this.closeLater(
-          resourceId,
-          new JobManagerUnreachableError(`JobManager with id ${resourceId} is no longer reachable.`),
-        ),
-      reportPayload: () => {},
-      retrievePayload: () => undefined,
-    };
+    });
   }
 
   /**

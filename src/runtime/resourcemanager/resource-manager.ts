@@ -10,11 +10,13 @@
 
 import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
+import { messageOf } from '../flink-error.js';
 import type { FencedRpcGateway } from '../../rpc/gateway.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
+import { heartbeatLossListener } from '../heartbeat/heartbeat-loss-listener.js';
 import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import { JobMasterGateway } from '../gateways/job-master-gateway.js';
@@ -42,7 +44,6 @@ import type { SlotReport } from '../types/slot-report.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
 import type { ResourceOverview, TaskManagerInfo } from '../types/task-manager-info.js';
 import { CountWaiters } from './count-waiters.js';
-import { MainThreadScheduler } from '../../rpc/main-thread-scheduler.js';
 import { JobManagerConnections } from './job-manager-connections.js';
 import type { ResourceAllocator } from './resource-allocator.js';
 import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
@@ -108,9 +109,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     super(rpcService, resourceManagerId, options.endpointId ?? `resourcemanager_${nanoid(8)}`);
     this.resourceId = options.resourceId;
     this.heartbeatServices = options.heartbeatServices;
-    this.scheduledExecutor = options.scheduledExecutor
-      ? new MainThreadScheduler(options.scheduledExecutor, (task) => this.runAsync(task))
-      : this.getMainThreadExecutor();
+    this.scheduledExecutor = this.mainThreadScheduler(options.scheduledExecutor);
     this.clusterInformation = options.clusterInformation ?? kDefaultClusterInformation;
     this.slotManager = options.slotManager ?? new DefaultSlotManager();
     this.isWorkerAccepted = options.isWorkerAccepted ?? (() => true);
@@ -169,7 +168,6 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.pendingConnections.clear();
     this.pendingJobMasterConnections.clear();
     this.slotManager.close();
-    if (this.scheduledExecutor instanceof MainThreadScheduler) this.scheduledExecutor.cancelAll();
   }
 
   /**
@@ -467,18 +465,14 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   }
 
   private taskManagerHeartbeatListener(): HeartbeatListener<TaskExecutorHeartbeatPayload, void> {
-    return {
-      notifyHeartbeatTimeout: (resourceId) =>
+    return heartbeatLossListener({
+      peer: 'TaskManager',
+      lost: (resourceId, message, loss) =>
         this.disconnectLater(
           resourceId,
-          new TaskExecutorHeartbeatTimeoutError(
-            `The heartbeat of TaskManager with id ${resourceId} timed out.`,
-          ),
-        ),
-      notifyTargetUnreachable: (resourceId) =>
-        this.disconnectLater(
-          resourceId,
-          new TaskExecutorUnreachableError(`TaskManager with id ${resourceId} is no longer reachable.`),
+          loss === 'timeout'
+            ? new TaskExecutorHeartbeatTimeoutError(message)
+            : new TaskExecutorUnreachableError(message),
         ),
       reportPayload: (resourceId, payload) => {
         const registration = this.taskExecutors.get(ResourceID.of(resourceId));
@@ -488,8 +482,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
         }
         this.slotManager.reportSlotStatus(registration.instanceId, payload.slotReport);
       },
-      retrievePayload: () => undefined,
-    };
+    });
   }
 
   /**
@@ -527,9 +520,4 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       log.error(`The resource allocator could not request a worker to replace ${terminated}.`, error);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }

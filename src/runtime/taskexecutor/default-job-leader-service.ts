@@ -28,7 +28,7 @@ import {
 import {
   JobManagerRegisteredRpcConnection,
   type JobManagerConnectionContext,
-} from './job-manager-registration.js';
+} from './job-manager-registered-rpc-connection.js';
 
 const log = getLogger('job-leader-service');
 
@@ -143,7 +143,7 @@ export class DefaultJobLeaderService implements JobLeaderService {
     }
   }
 
-  private connectionContext(jobId: JobID, started: Started): Omit<JobManagerConnectionContext, 'isCurrent'> {
+  private connectionContext(jobId: JobID, started: Started): JobManagerConnectionContext {
     const registrationInformation: TaskManagerRegistrationInformation = {
       taskManagerRpcAddress: started.ownerAddress,
       resourceId: this.resourceId,
@@ -174,14 +174,11 @@ class JobManagerLeaderListener implements LeaderRetrievalListener {
   private connection: JobManagerRegisteredRpcConnection | undefined;
   private currentJobMasterId: JobMasterId | undefined;
   private stopped = false;
-  private readonly context: JobManagerConnectionContext;
 
   constructor(
     private readonly jobId: JobID,
-    context: Omit<JobManagerConnectionContext, 'isCurrent'>,
-  ) {
-    this.context = { ...context, isCurrent: (connection) => this.isCurrent(connection) };
-  }
+    private readonly context: JobManagerConnectionContext,
+  ) {}
 
   stop(): void {
     if (this.stopped) return;
@@ -242,14 +239,6 @@ class JobManagerLeaderListener implements LeaderRetrievalListener {
       return;
     }
     this.context.jobLeaderListener.handleError(error);
-  }
-
-  private isCurrent(connection: JobManagerRegisteredRpcConnection): boolean {
-    return (
-      !this.stopped &&
-      connection === this.connection &&
-      connection.getTargetLeaderId() === this.currentJobMasterId
-    );
   }
 
   private openRpcConnectionTo(leaderAddress: string, jobMasterId: JobMasterId): void {

@@ -6,7 +6,6 @@ export { TaskExecutor } from './task-executor.js';
 export type { TaskExecutorServices } from './task-executor.js';
 export { RegistrationTimeoutError, TaskExecutorFatalError } from './task-executor-errors.js';
 export type { FatalErrorHandler } from './fatal-error-handler.js';
-export type { EstablishedResourceManagerConnection, JobManagerConnection } from './connections.js';
 export { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';
 export type { JobLeaderListener, JobLeaderService } from './job-leader-service.js';
 export { IllegalJobLeaderServiceStateError } from './job-leader-service.js';

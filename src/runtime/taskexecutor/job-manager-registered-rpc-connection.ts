@@ -1,8 +1,12 @@
 // The TaskExecutor's registration at one JobMaster leader: connect fenced by the
 // leader's JobMasterId, call registerTaskManager with retries, and report the
-// outcome only while this connection is still the job's current one. Mirrors
-// JobManagerRegisteredRpcConnection and JobManagerRetryingRegistration, the inner
-// classes of Flink's DefaultJobLeaderService.
+// outcome to the JobLeaderListener. Mirrors JobManagerRegisteredRpcConnection and
+// JobManagerRetryingRegistration, the inner classes of Flink's DefaultJobLeaderService.
+//
+// Flink also checks here that the connection is still the job's current one.
+// That check is redundant: the job's listener closes a connection before it
+// replaces it, and RegisteredRpcConnection drops every outcome of a closed
+// connection (tested by job-leader-service-reports-only-current-leaders).
 
 import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
@@ -30,8 +34,6 @@ export interface JobManagerConnectionContext {
   readonly executor: ScheduledExecutor;
   readonly registrationInformation: TaskManagerRegistrationInformation;
   readonly jobLeaderListener: JobLeaderListener;
-  /** Whether `connection` is still the job's connection to its current leader (FLINK-16836, FLINK-14316). */
-  isCurrent(connection: JobManagerRegisteredRpcConnection): boolean;
 }
 
 export class JobManagerRegisteredRpcConnection extends RegisteredRpcConnection<
@@ -69,7 +71,7 @@ export class JobManagerRegisteredRpcConnection extends RegisteredRpcConnection<
 
   protected override onRegistrationSuccess(success: JMTMRegistrationSuccess): void {
     const gateway = this.getTargetGateway();
-    if (!gateway || !this.isValid('success')) return;
+    if (!gateway) return;
     log.info(
       `Successful registration at job manager ${this.getTargetAddress()} for job ${this.context.jobId}.`,
     );
@@ -77,7 +79,6 @@ export class JobManagerRegisteredRpcConnection extends RegisteredRpcConnection<
   }
 
   protected override onRegistrationRejection(rejection: RegistrationRejection): void {
-    if (!this.isValid('rejection')) return;
     log.info(
       `Rejected registration at job manager ${this.getTargetAddress()} for job ${this.context.jobId}.`,
     );
@@ -89,18 +90,8 @@ export class JobManagerRegisteredRpcConnection extends RegisteredRpcConnection<
   }
 
   protected override onRegistrationFailure(failure: Error): void {
-    if (!this.isValid('failure')) return;
     log.info(`Failed to register at job manager ${this.getTargetAddress()} for job ${this.context.jobId}.`);
     this.context.jobLeaderListener.handleError(failure);
-  }
-
-  private isValid(outcome: string): boolean {
-    if (this.context.isCurrent(this)) return true;
-    log.debug(
-      `Encountered obsolete JobManager registration ${outcome} from ${this.getTargetAddress()} with leader ` +
-        `session ID ${this.getTargetLeaderId()}.`,
-    );
-    return false;
   }
 }
 
