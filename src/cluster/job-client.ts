@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 
 import type { JobGraph } from '../runtime/jobmaster/job-graph.js';
-import type { JobMasterListener, JobResult, TaskStateChange } from '../runtime/jobmaster/job-master.js';
+import type { JobMasterListener, JobResult, TaskStateChange } from '../runtime/jobmaster/job-result.js';
 import { ExecutionState } from '../runtime/types/execution-state.js';
 import type { JobID } from '../runtime/types/ids.js';
 import { JobStatus } from '../runtime/types/job-status.js';

@@ -4,7 +4,8 @@
 export { createJobGraph } from './job-graph.js';
 export type { JobGraph, JobSpec, TaskSpec } from './job-graph.js';
 export { JobMaster } from './job-master.js';
-export type { JobMasterListener, JobMasterServices, JobResult, TaskStateChange } from './job-master.js';
+export type { JobMasterServices } from './job-master.js';
+export type { JobMasterListener, JobResult, TaskStateChange } from './job-result.js';
 export {
   ExecutionGraphError,
   ExecutionLostError,

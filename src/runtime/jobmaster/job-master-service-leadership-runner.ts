@@ -9,7 +9,8 @@ import { getLogger } from '../../actor/logger.js';
 import type { LeaderContender, LeaderElectionService } from '../highavailability/leader-election.js';
 import { JobMasterId } from '../types/ids.js';
 import { JobMasterError } from './job-master-errors.js';
-import type { JobMaster, JobResult } from './job-master.js';
+import type { JobMaster } from './job-master.js';
+import type { JobResult } from './job-result.js';
 
 const log = getLogger('jobmaster-runner');
 

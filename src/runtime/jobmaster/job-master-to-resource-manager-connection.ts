@@ -7,6 +7,7 @@ import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
 import { RegisteredRpcConnection } from '../registration/registered-rpc-connection.js';
+import type { RegistrationConnectionListener } from '../registration/registration-connection-listener.js';
 import {
   RetryingRegistration,
   type RegistrationAttemptResponse,
@@ -26,13 +27,11 @@ export interface JobMasterRegistration {
   readonly jobId: JobID;
 }
 
-export interface ResourceManagerConnectionListener {
-  onRegistrationSuccess(
-    connection: JobMasterToResourceManagerConnection,
-    success: JobMasterRegistrationSuccess,
-  ): void;
-  onRegistrationFailure(connection: JobMasterToResourceManagerConnection, failure: Error): void;
-}
+export type ResourceManagerConnectionListener = RegistrationConnectionListener<
+  JobMasterToResourceManagerConnection,
+  JobMasterRegistrationSuccess,
+  RegistrationRejection
+>;
 
 export class JobMasterToResourceManagerConnection extends RegisteredRpcConnection<
   ResourceManagerGateway,
@@ -74,13 +73,12 @@ export class JobMasterToResourceManagerConnection extends RegisteredRpcConnectio
   }
 
   protected override onRegistrationRejection(rejection: RegistrationRejection): void {
-    // A ResourceManager never rejects a JobMaster for good; treat it as a failure, as Flink does.
-    this.listener.onRegistrationFailure(this, new Error(`Registration rejected: ${rejection.reason}`));
+    this.listener.onRegistrationRejection(this.getTargetAddress(), rejection);
   }
 
   protected override onRegistrationFailure(failure: Error): void {
     log.info(`Failed to register at ResourceManager ${this.getTargetAddress()}:`, failure.message);
-    this.listener.onRegistrationFailure(this, failure);
+    this.listener.onRegistrationFailure(failure);
   }
 }
 

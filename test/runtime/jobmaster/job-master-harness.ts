@@ -9,7 +9,8 @@ import type { RetryingRegistrationConfiguration } from '../../../src/runtime/con
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import { createJobGraph, type JobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
 import { JobMasterGateway } from '../../../src/runtime/gateways/job-master-gateway.js';
-import { JobMaster, type TaskStateChange } from '../../../src/runtime/jobmaster/job-master.js';
+import { JobMaster } from '../../../src/runtime/jobmaster/job-master.js';
+import { type TaskStateChange } from '../../../src/runtime/jobmaster/job-result.js';
 import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import type { ExecutionState } from '../../../src/runtime/types/execution-state.js';
 import {

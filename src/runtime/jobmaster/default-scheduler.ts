@@ -1,0 +1,373 @@
+// Decides what runs where and what happens when it fails. Mirrors Flink's
+// DefaultScheduler with its ExecutionDeploymentReconciler, for jobs of
+// independent tasks: it deploys each waiting task into a free slot of the
+// SlotPool (submitTask) and follows its states; a failed task is restarted
+// after the fixed delay until its attempts run out, then the job fails and the
+// other tasks are cancelled; FAILING and CANCELLING wait for every execution to
+// end, and a TaskExecutor that never answers cannot keep the job from ending.
+// The ExecutionGraph holds the state; the JobMaster owns the slots and the
+// connections, and hears when the job has ended.
+
+import { getLogger } from '../../actor/logger.js';
+import { RecipientUnreachableError } from '../../rpc/errors.js';
+import type { Clock, ScheduledExecutor, ScheduledTask } from '../../rpc/scheduled-executor.js';
+import { messageOf } from '../flink-error.js';
+import { ExecutionState, isTerminalExecutionState } from '../types/execution-state.js';
+import type { ExecutionAttemptID, JobMasterId, ResourceID } from '../types/ids.js';
+import { JobStatus, isGloballyTerminalJobStatus } from '../types/job-status.js';
+import { SerializedThrowable } from '../types/serialized-throwable.js';
+import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
+import type { TaskExecutionState } from '../types/task-execution-state.js';
+import { WaitingVertices, type Execution, type ExecutionVertex } from './execution.js';
+import type { ExecutionGraph } from './execution-graph.js';
+import {
+  ExecutionGraphError,
+  ExecutionLostError,
+  JobExecutionError,
+  JobMasterError,
+} from './job-master-errors.js';
+import type { AllocatedSlot, SlotPool } from './slot-pool.js';
+
+const log = getLogger('JobMaster');
+
+export interface SchedulerContext {
+  readonly graph: ExecutionGraph;
+  readonly slotPool: SlotPool;
+  /** Delays (restarts, the termination deadline), running in the JobMaster's main thread. */
+  readonly executor: ScheduledExecutor;
+  /** Times how long tasks run, which decides how many a slot queues (see SlotPool). */
+  readonly clock: Clock;
+  readonly rpcTimeoutMs: number;
+  readonly jobMasterId: JobMasterId;
+  runAsync(task: () => void): void;
+  /** The job's slot needs may have changed. */
+  requirementsChanged(): void;
+  /** A TaskExecutor turned out to be gone: let it go with everything it held. */
+  taskManagerLost(resourceId: ResourceID, cause: Error): void;
+  /** The job reached a globally terminal status. */
+  jobEnded(status: JobStatus, error: Error | undefined): void;
+}
+
+export class DefaultScheduler {
+  private readonly graph: ExecutionGraph;
+  private readonly waiting = new WaitingVertices();
+  /** Why the job is failing or cancelling; the job's error once it ends. */
+  private terminationCause: Error | undefined;
+  private terminationTimer: ScheduledTask | undefined;
+
+  constructor(private readonly context: SchedulerContext) {
+    this.graph = context.graph;
+  }
+
+  getStatus(): JobStatus {
+    return this.graph.getStatus();
+  }
+
+  /** Slots the job can use now: one per task that is not finished. */
+  requiredSlots(): number {
+    return this.graph.getStatus() === JobStatus.RUNNING ? this.graph.unfinishedTasks : 0;
+  }
+
+  /** RUNNING: every task waits for a slot. */
+  startScheduling(): void {
+    this.graph.transitionTo(JobStatus.RUNNING);
+    for (const vertex of this.graph.vertices) {
+      this.graph.emit(vertex, undefined, ExecutionState.CREATED);
+      this.waiting.push(vertex);
+    }
+    this.context.requirementsChanged();
+  }
+
+  /** Deploys waiting tasks into free slots, oldest first. */
+  scheduleWaitingTasks(): void {
+    if (this.graph.getStatus() !== JobStatus.RUNNING) return;
+    const slotPool = this.context.slotPool;
+    for (;;) {
+      // Queue behind a running task only while there is work for every slot (see SlotPool).
+      const mayQueue = this.waiting.length >= slotPool.size;
+      if (this.waiting.length === 0 || !slotPool.hasRoom(mayQueue)) return;
+      const vertex = this.waiting.shift() as ExecutionVertex;
+      const execution = this.graph.createExecution(
+        vertex,
+        (executionId) => slotPool.assignFreeSlot(executionId, mayQueue) as AllocatedSlot,
+      );
+      this.deploy(execution, execution.slot as AllocatedSlot);
+    }
+  }
+
+  /** A TaskExecutor reports an execution's new state. Throws if the execution is not known here. */
+  updateTaskExecutionState(state: TaskExecutionState): void {
+    const execution = this.graph.getExecution(state.executionId);
+    if (!execution || state.jobId !== this.graph.jobId) {
+      throw new ExecutionGraphError(`The execution attempt ${state.executionId} was not found.`);
+    }
+    switch (state.state) {
+      case ExecutionState.RUNNING:
+        if (execution.state === ExecutionState.DEPLOYING) {
+          execution.state = ExecutionState.RUNNING;
+          execution.runningSince = this.context.clock.now();
+          this.graph.emitExecution(execution);
+        }
+        break;
+      case ExecutionState.FINISHED:
+        this.markFinished(execution, state.result);
+        break;
+      case ExecutionState.FAILED:
+        this.failExecution(execution, this.errorOf(state, 'failed'));
+        break;
+      case ExecutionState.CANCELED:
+        if (execution.state === ExecutionState.CANCELING) this.markCanceled(execution);
+        else this.failExecution(execution, this.errorOf(state, 'was cancelled on its TaskExecutor'));
+        break;
+      default:
+        throw new ExecutionGraphError(`Unexpected state ${state.state} for execution ${state.executionId}.`);
+    }
+  }
+
+  /** The slot is gone: whatever ran or waited in it failed with `error`. */
+  failExecutionsInSlot(slot: AllocatedSlot, error: Error): void {
+    for (const executionId of [...slot.executionIds]) {
+      const execution = this.graph.getExecution(executionId);
+      if (execution) this.failExecution(execution, error);
+    }
+  }
+
+  /** CANCELLING, then CANCELED once every execution has ended. Only while CREATED or RUNNING. */
+  cancel(cause: Error): void {
+    this.beginTermination(JobStatus.CANCELLING, cause);
+  }
+
+  /** Something the job cannot run without broke: FAILING, then FAILED. */
+  failJob(cause: Error): void {
+    this.beginTermination(
+      JobStatus.FAILING,
+      new JobExecutionError(`Job ${this.graph.describe()} failed: ${cause.message}`, { cause }),
+    );
+  }
+
+  /**
+   * The JobMaster stops before the job ended: as Flink's JobMaster on stop, the
+   * job is SUSPENDED, not over, and its tasks go. False if the job had ended.
+   */
+  suspend(): boolean {
+    for (const vertex of this.graph.vertices) vertex.restartTimer?.cancel();
+    this.terminationTimer?.cancel();
+    if (isGloballyTerminalJobStatus(this.graph.getStatus())) return false;
+    this.graph.transitionTo(JobStatus.SUSPENDED);
+    this.waiting.clear();
+    for (const execution of this.graph.executionsInFlight()) this.cancelExecution(execution);
+    return true;
+  }
+
+  /**
+   * Mirrors Flink's ExecutionDeploymentReconciler: an execution deployed to
+   * `resourceId` that the TaskExecutor does not report is lost; one it reports
+   * that is not known here is cancelled with `cancelUnknown`.
+   */
+  reconcileDeployments(
+    resourceId: ResourceID,
+    reported: readonly ExecutionAttemptID[],
+    cancelUnknown: (executionId: ExecutionAttemptID) => void,
+  ): void {
+    const reportedIds = new Set(reported);
+    for (const execution of this.graph.executionsInFlight()) {
+      if (execution.slot?.resourceId !== resourceId || !execution.deployed) continue;
+      if (!reportedIds.has(execution.executionId)) {
+        this.failExecution(
+          execution,
+          new ExecutionLostError(
+            `Execution ${execution.executionId} is missing on TaskExecutor ${resourceId}.`,
+          ),
+        );
+      }
+    }
+    for (const executionId of reportedIds) {
+      if (!this.graph.getExecution(executionId)) cancelUnknown(executionId);
+    }
+  }
+
+  // ------------------------------------------------------------------ executions
+
+  private deploy(execution: Execution, slot: AllocatedSlot): void {
+    execution.state = ExecutionState.DEPLOYING;
+    this.graph.emitExecution(execution);
+    const tdd: TaskDeploymentDescriptor = {
+      jobId: this.graph.jobId,
+      executionId: execution.executionId,
+      allocationId: slot.allocationId,
+      taskIndex: execution.vertex.taskIndex,
+      attemptNumber: execution.attemptNumber,
+      invokable: execution.vertex.invokable,
+    };
+    slot.gateway.submitTask(tdd, this.context.jobMasterId, this.context.rpcTimeoutMs).then(
+      // Set directly (this thread, no mailbox turn): it is only read by heartbeat reconciliation.
+      () => {
+        if (this.graph.isInFlight(execution)) execution.deployed = true;
+      },
+      (error: unknown) =>
+        this.context.runAsync(() => {
+          if (!this.graph.isInFlight(execution)) return;
+          if (error instanceof RecipientUnreachableError) {
+            // The TaskExecutor is gone, before the ResourceManager said so: let it go now, or its
+            // slots would look free and take (and fail) every task that follows.
+            this.context.taskManagerLost(slot.resourceId, error);
+            return;
+          }
+          this.failExecution(
+            execution,
+            // Not an ExecutionLostError: a refused deployment counts as a failure, or it would be retried forever.
+            new JobMasterError(`Could not deploy task ${execution.vertex.taskIndex}: ${messageOf(error)}`, {
+              cause: error,
+            }),
+          );
+        }),
+    );
+  }
+
+  private markFinished(execution: Execution, result: unknown): void {
+    if (!this.retire(execution, ExecutionState.FINISHED)) return;
+    const allFinished = this.graph.recordResult(execution, result);
+    this.graph.emitExecution(execution);
+    if (this.graph.getStatus() === JobStatus.RUNNING) {
+      if (allFinished) {
+        this.completeJob(JobStatus.FINISHED, undefined);
+        return;
+      }
+      this.scheduleWaitingTasks();
+      this.context.requirementsChanged();
+    } else {
+      this.checkTerminationComplete();
+    }
+  }
+
+  private failExecution(execution: Execution, error: Error): void {
+    const neverRan =
+      execution.state === ExecutionState.SCHEDULED || execution.state === ExecutionState.DEPLOYING;
+    if (!this.retire(execution, ExecutionState.FAILED)) return;
+    const vertex = execution.vertex;
+    // A task that was still waiting in a slot that went away did not fail: it only lost its place.
+    const lost = neverRan && error instanceof ExecutionLostError;
+    this.graph.emitExecution(execution, error, lost);
+    if (this.graph.getStatus() !== JobStatus.RUNNING) {
+      this.checkTerminationComplete();
+      return;
+    }
+    if (lost) {
+      this.requeue(vertex);
+      return;
+    }
+    vertex.restartStrategy.notifyFailure();
+    if (!vertex.restartStrategy.canRestart()) {
+      const attempts = vertex.restartStrategy.getNumberOfFailures();
+      this.beginTermination(
+        JobStatus.FAILING,
+        new JobExecutionError(
+          `Job ${this.graph.describe()} failed: task ${vertex.taskIndex} failed ${attempts} time${attempts === 1 ? '' : 's'} ` +
+            `and has no restart attempts left. ${error.name}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    const backoff = vertex.restartStrategy.getBackoffTime();
+    log.info(
+      `Task ${vertex.taskIndex} of job ${this.graph.jobId} failed; restarting it in ${backoff} ms.`,
+      error.message,
+    );
+    if (backoff === 0) {
+      this.requeue(vertex);
+      return;
+    }
+    vertex.restartTimer = this.context.executor.schedule(() => {
+      vertex.restartTimer = undefined;
+      if (this.graph.getStatus() === JobStatus.RUNNING) this.requeue(vertex);
+    }, backoff);
+    // Meanwhile the freed slot serves the next waiting task.
+    this.scheduleWaitingTasks();
+  }
+
+  /** A new attempt of `vertex` waits for a slot, ahead of tasks that never ran: it has waited its turn once. */
+  private requeue(vertex: ExecutionVertex): void {
+    this.graph.emit(vertex, undefined, ExecutionState.CREATED);
+    this.waiting.pushFront(vertex);
+    this.scheduleWaitingTasks();
+  }
+
+  private markCanceled(execution: Execution): void {
+    if (!this.retire(execution, ExecutionState.CANCELED)) return;
+    this.graph.emitExecution(execution);
+    this.checkTerminationComplete();
+  }
+
+  /** Ends an execution's time in flight and gives its slot back. False if it already had. */
+  private retire(execution: Execution, state: ExecutionState): boolean {
+    if (!this.graph.retire(execution, state)) return false;
+    if (execution.slot) {
+      this.context.slotPool.releaseAssignment(
+        execution.slot.allocationId,
+        execution.executionId,
+        state === ExecutionState.FINISHED ? this.context.clock.now() - execution.runningSince : undefined,
+      );
+    }
+    return true;
+  }
+
+  private cancelExecution(execution: Execution): void {
+    if (isTerminalExecutionState(execution.state) || execution.state === ExecutionState.CANCELING) return;
+    execution.state = ExecutionState.CANCELING;
+    this.graph.emitExecution(execution);
+    const slot = execution.slot;
+    if (!slot || !this.context.slotPool.getSlot(slot.allocationId)) {
+      this.markCanceled(execution);
+      return;
+    }
+    slot.gateway.cancelTask(execution.executionId, this.context.rpcTimeoutMs).catch((error: unknown) =>
+      // Not there (any more) or unreachable: nothing runs that could still report.
+      this.context.runAsync(() => {
+        log.debug(`Could not cancel execution ${execution.executionId}: ${messageOf(error)}`);
+        this.markCanceled(execution);
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------ job status
+
+  /** FAILING or CANCELLING: cancel everything in flight, then end in FAILED or CANCELED. */
+  private beginTermination(status: 'FAILING' | 'CANCELLING', cause: Error): void {
+    const current = this.graph.getStatus();
+    if (current !== JobStatus.RUNNING && current !== JobStatus.CREATED) return;
+    this.terminationCause = cause;
+    this.graph.transitionTo(status);
+    this.waiting.clear();
+    for (const vertex of this.graph.vertices) {
+      vertex.restartTimer?.cancel();
+      vertex.restartTimer = undefined;
+    }
+    for (const execution of this.graph.executionsInFlight()) this.cancelExecution(execution);
+    // A TaskExecutor that never answers must not keep the job from ending.
+    this.terminationTimer = this.context.executor.schedule(() => {
+      for (const execution of this.graph.executionsInFlight()) this.markCanceled(execution);
+    }, this.context.rpcTimeoutMs);
+    this.checkTerminationComplete();
+  }
+
+  private checkTerminationComplete(): void {
+    if (this.graph.numberOfExecutionsInFlight > 0) return;
+    const status = this.graph.getStatus();
+    if (status === JobStatus.FAILING) this.completeJob(JobStatus.FAILED, this.terminationCause);
+    else if (status === JobStatus.CANCELLING) this.completeJob(JobStatus.CANCELED, this.terminationCause);
+  }
+
+  private completeJob(status: JobStatus, error: Error | undefined): void {
+    this.terminationTimer?.cancel();
+    this.terminationTimer = undefined;
+    this.graph.transitionTo(status);
+    log.info(`Job ${this.graph.describe()} reached the final state ${status}.`);
+    this.context.jobEnded(status, error);
+  }
+
+  private errorOf(state: TaskExecutionState, what: string): Error {
+    if (state.error) return SerializedThrowable.deserialize(state.error, `task ${state.executionId}`);
+    return new ExecutionGraphError(`Execution ${state.executionId} ${what}.`);
+  }
+}

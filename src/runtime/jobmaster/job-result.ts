@@ -1,0 +1,39 @@
+// What a JobMaster tells the world about its job: each task attempt's state
+// changes, the job's status, and how the job ended. Mirrors Flink's
+// JobResult and the job status / execution state listeners of its
+// ExecutionGraph; the JobClient of the cluster layer is built on these.
+
+import type { ExecutionState } from '../types/execution-state.js';
+import type { ExecutionAttemptID, JobID, ResourceID } from '../types/ids.js';
+import type { JobStatus } from '../types/job-status.js';
+
+/** One state change of one task attempt, as the JobMaster's listener sees it. */
+export interface TaskStateChange {
+  readonly jobId: JobID;
+  readonly taskIndex: number;
+  readonly attemptNumber: number;
+  readonly executionId: ExecutionAttemptID;
+  readonly state: ExecutionState;
+  /** The TaskExecutor the attempt was deployed to (from SCHEDULED on). */
+  readonly resourceId: ResourceID | undefined;
+  /** Why the attempt FAILED. */
+  readonly error?: Error;
+  /**
+   * The attempt FAILED before it ran: it lost its slot (its TaskExecutor went)
+   * and was queued again without using a restart attempt.
+   */
+  readonly lost?: boolean;
+}
+
+/** How a job ended. `results` are in task order (FINISHED only); `error` says why it did not finish. */
+export interface JobResult {
+  readonly jobId: JobID;
+  readonly status: JobStatus;
+  readonly results?: unknown[];
+  readonly error?: Error;
+}
+
+export interface JobMasterListener {
+  onTaskStateChange?(change: TaskStateChange): void;
+  onJobStatusChange?(status: JobStatus): void;
+}
