@@ -15,9 +15,6 @@ import type { FencedRpcGateway } from '../../rpc/gateway.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
-import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
-import { heartbeatLossListener } from '../heartbeat/heartbeat-loss-listener.js';
-import type { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
@@ -47,33 +44,16 @@ import { CountWaiters } from './count-waiters.js';
 import { JobManagerConnections } from './job-manager-connections.js';
 import type { ResourceAllocator } from './resource-allocator.js';
 import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
-import {
-  ResourceManagerError,
-  TaskExecutorHeartbeatTimeoutError,
-  TaskExecutorUnreachableError,
-  UnknownJobManagerError,
-} from './resource-manager-errors.js';
+import { ResourceManagerError, UnknownJobManagerError } from './resource-manager-errors.js';
 import { kDefaultClusterInformation, type ResourceManagerOptions } from './resource-manager-options.js';
 import { DefaultSlotManager } from './slotmanager/default-slot-manager.js';
 import type { SlotManager } from './slotmanager/slot-manager.js';
-import { taskExecutorHeartbeatSender } from './task-executor-heartbeat-sender.js';
-import { WorkerRegistration } from './worker-registration.js';
+import { TaskExecutorConnections, type ConnectOutcome } from './task-executor-connections.js';
 
 const log = getLogger('resourcemanager');
 
-export const kOutdatedRegistrationReason = 'Decline outdated task executor registration.';
-export const kUnrecognizedWorkerReason = 'The ResourceManager does not recognize this TaskExecutor.';
+export { kOutdatedRegistrationReason, kUnrecognizedWorkerReason } from './task-executor-connections.js';
 export const kOutdatedJobMasterRegistrationReason = 'Decline outdated job master registration.';
-
-type ConnectOutcome<G> = { readonly gateway: G } | { readonly error: unknown };
-
-/** Who hears that a TaskExecutor connection closed. */
-interface TaskManagerCloseOptions {
-  /** Call its disconnectResourceManager (not when its thread is known to be gone). */
-  readonly tellTaskExecutor: boolean;
-  /** Call every JobMaster's disconnectTaskManager (not when the ResourceManager itself stops). */
-  readonly tellJobMasters: boolean;
-}
 
 type RemoteMethods = Omit<ResourceManagerGateway, keyof FencedRpcGateway>;
 
@@ -89,17 +69,10 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   private readonly isWorkerAccepted: (resourceId: ResourceID) => boolean;
   private readonly stopWorker: (resourceId: ResourceID, cause: Error) => void;
   private readonly resourceAllocator: ResourceAllocator | undefined;
-  private readonly taskExecutors = new Map<ResourceID, WorkerRegistration>();
-  /**
-   * The newest connect-back per TaskExecutor (FLINK-12260): a registration whose
-   * connect is no longer the newest is declined, so a late, timed-out attempt
-   * cannot replace the registration that followed it.
-   */
-  private readonly pendingConnections = new Map<ResourceID, Promise<TaskExecutorGateway>>();
-  /** The newest connect-back per job, for the same reason. */
+  /** The newest connect-back per job, so a late one cannot replace a newer registration (FLINK-12260). */
   private readonly pendingJobMasterConnections = new Map<JobID, Promise<JobMasterGateway>>();
-  // Created in onStart: its first heartbeat round must not run before the endpoint does.
-  private taskManagerHeartbeatManager: HeartbeatManager<TaskExecutorHeartbeatPayload, void> | undefined;
+  // Created in onStart: their first heartbeat round must not run before the endpoint does.
+  private taskExecutorConnections: TaskExecutorConnections | undefined;
   private jobManagerConnections: JobManagerConnections | undefined;
   private readonly startedFuture: Promise<void>;
   private settleStarted!: (error: Error | undefined) => void;
@@ -138,13 +111,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   // ---- lifecycle -----------------------------------------------------------------
 
   protected override onStart(): void {
-    this.taskManagerHeartbeatManager = this.heartbeatServices.createHeartbeatManagerSender(
-      this.resourceId,
-      this.taskManagerHeartbeatListener(),
-      this.scheduledExecutor,
-      log,
-    );
-    this.jobManagerConnections = new JobManagerConnections({
+    const jobManagers = new JobManagerConnections({
       resourceManagerId: this.getFencingToken(),
       resourceId: this.resourceId,
       heartbeatServices: this.heartbeatServices,
@@ -152,20 +119,27 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       slotManager: this.slotManager,
       runAsync: (task) => this.runAsync(task),
     });
+    this.jobManagerConnections = jobManagers;
+    this.taskExecutorConnections = new TaskExecutorConnections({
+      resourceId: this.resourceId,
+      heartbeatServices: this.heartbeatServices,
+      scheduledExecutor: this.scheduledExecutor,
+      slotManager: this.slotManager,
+      jobManagers,
+      clusterInformation: this.clusterInformation,
+      isWorkerAccepted: this.isWorkerAccepted,
+      runAsync: (task) => this.runAsync(task),
+      disconnect: (resourceId, cause) => this.disconnectTaskManager(resourceId, cause),
+    });
     this.slotManager.start(this.getFencingToken(), this.scheduledExecutor);
     this.settleStarted(undefined);
   }
 
   protected override onStop(): void {
-    this.taskManagerHeartbeatManager?.stop();
     const cause = new ResourceManagerError(`The ResourceManager ${this.getFencingToken()} is shutting down.`);
     this.jobManagerConnections?.stop(cause);
-    for (const resourceId of [...this.taskExecutors.keys()]) {
-      // The TaskExecutors live on, and keep serving their JobMasters.
-      this.closeTaskManagerConnection(resourceId, cause, { tellTaskExecutor: true, tellJobMasters: false });
-    }
+    this.taskExecutorConnections?.stop(cause);
     // Connects still in flight find no entry and decline; their callAsync fails fast.
-    this.pendingConnections.clear();
     this.pendingJobMasterConnections.clear();
     this.slotManager.close();
   }
@@ -179,8 +153,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
    */
   notifyWorkerTerminated(resourceId: ResourceID, cause: Error): void {
     this.runAsync(() => {
-      const wasRegistering = this.pendingConnections.delete(resourceId);
-      const registration = this.closeTaskManagerConnection(resourceId, cause, {
+      const wasRegistering = this.taskManagers().abandonConnect(resourceId);
+      const registration = this.taskManagers().close(resourceId, cause, {
         tellTaskExecutor: false,
         tellJobMasters: true,
       });
@@ -205,7 +179,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   ): Promise<TaskExecutorRegistrationResponse> {
     const resourceId = registration.resourceId;
     const connecting = this.getRpcService().connect(registration.taskExecutorAddress, TaskExecutorGateway);
-    this.pendingConnections.set(resourceId, connecting);
+    this.taskManagers().connecting(resourceId, connecting);
     return connecting
       .then(
         (gateway): ConnectOutcome<TaskExecutorGateway> => ({ gateway }),
@@ -214,7 +188,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       .then((outcome) =>
         // Back into the main thread; this rejects at once if the endpoint has terminated.
         this.callAsync(
-          () => this.completeRegistration(registration, connecting, outcome),
+          () => this.taskManagers().completeRegistration(registration, connecting, outcome),
           this.getRpcService().askTimeoutMs,
         ),
       )
@@ -231,7 +205,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     slotReport: SlotReport,
     _timeoutMs: number,
   ): Promise<Acknowledge> {
-    const registration = this.taskExecutors.get(resourceId);
+    const registration = this.taskManagers().get(resourceId);
     if (registration?.instanceId !== instanceId) {
       throw new ResourceManagerError(`Unknown TaskManager registration id ${instanceId}.`);
     }
@@ -255,7 +229,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   }
 
   notifySlotAvailable(instanceId: InstanceID, slotId: SlotID, allocationId: AllocationID): void {
-    const registration = this.taskExecutors.get(slotId.resourceId);
+    const registration = this.taskManagers().get(slotId.resourceId);
     if (!registration) {
       log.debug(
         `Could not find registration for resource id ${slotId.resourceId}; discarding slot available.`,
@@ -268,11 +242,11 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   }
 
   heartbeatFromTaskManager(resourceId: ResourceID, payload: TaskExecutorHeartbeatPayload): Promise<void> {
-    return this.heartbeatManager().receiveHeartbeat(resourceId, payload);
+    return this.taskManagers().receiveHeartbeat(resourceId, payload);
   }
 
   disconnectTaskManager(resourceId: ResourceID, cause: Error): void {
-    const closed = this.closeTaskManagerConnection(resourceId, cause, {
+    const closed = this.taskManagers().close(resourceId, cause, {
       tellTaskExecutor: true,
       tellJobMasters: true,
     });
@@ -357,152 +331,35 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   // ---- queries ------------------------------------------------------------------------
 
   async getNumberOfRegisteredTaskManagers(): Promise<number> {
-    return this.taskExecutors.size;
+    return this.taskManagers().size;
   }
 
   async requestResourceOverview(_timeoutMs: number): Promise<ResourceOverview> {
     return {
-      numberTaskManagers: this.taskExecutors.size,
+      numberTaskManagers: this.taskManagers().size,
       numberRegisteredSlots: this.slotManager.getNumberRegisteredSlots(),
       numberFreeSlots: this.slotManager.getNumberFreeSlots(),
     };
   }
 
   async requestTaskManagerInfo(_timeoutMs: number): Promise<TaskManagerInfo[]> {
-    const heartbeats = this.heartbeatManager();
-    return [...this.taskExecutors.values()].map((registration) => ({
+    const taskManagers = this.taskManagers();
+    return [...taskManagers.values()].map((registration) => ({
       resourceId: registration.resourceId,
       address: registration.address,
       numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
       numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
-      lastHeartbeat: Math.max(0, heartbeats.getLastHeartbeatFrom(registration.resourceId)),
+      lastHeartbeat: Math.max(0, taskManagers.getLastHeartbeatFrom(registration.resourceId)),
       totalResourceProfile: registration.totalResourceProfile,
     }));
   }
 
   // ---- internals ----------------------------------------------------------------------
 
-  private completeRegistration(
-    registration: TaskExecutorRegistration,
-    connecting: Promise<TaskExecutorGateway>,
-    outcome: ConnectOutcome<TaskExecutorGateway>,
-  ): TaskExecutorRegistrationResponse {
-    const resourceId = registration.resourceId;
-    if (this.pendingConnections.get(resourceId) !== connecting) {
-      log.debug(`Ignoring outdated TaskExecutorGateway connection for ${resourceId}.`);
-      return RegistrationResponse.failure(kOutdatedRegistrationReason);
-    }
-    this.pendingConnections.delete(resourceId);
-    if ('error' in outcome) {
-      return RegistrationResponse.failure(
-        `Could not connect to the TaskExecutor at ${registration.taskExecutorAddress}: ${messageOf(outcome.error)}`,
-      );
-    }
-    return this.registerTaskExecutorInternal(outcome.gateway, registration);
-  }
-
-  private registerTaskExecutorInternal(
-    gateway: TaskExecutorGateway,
-    taskExecutorRegistration: TaskExecutorRegistration,
-  ): TaskExecutorRegistrationResponse {
-    const resourceId = taskExecutorRegistration.resourceId;
-    const old = this.taskExecutors.get(resourceId);
-    if (old) {
-      log.debug(`Replacing old registration of TaskExecutor ${resourceId}.`);
-      this.taskExecutors.delete(resourceId);
-      // Flink keeps the old monitor; ours is replaced, so a heartbeat verdict
-      // always concerns the registration that is current.
-      this.heartbeatManager().unmonitorTarget(resourceId);
-      this.slotManager.unregisterTaskManager(
-        old.instanceId,
-        new ResourceManagerError(`TaskExecutor ${resourceId} re-connected to the ResourceManager.`),
-      );
-    }
-    if (!this.isWorkerAccepted(resourceId)) {
-      log.warn(
-        `Discard registration from TaskExecutor ${resourceId} at (${taskExecutorRegistration.taskExecutorAddress}) ` +
-          'because the framework did not recognize it',
-      );
-      return RegistrationResponse.rejection(kUnrecognizedWorkerReason);
-    }
-    const registration = new WorkerRegistration(gateway, taskExecutorRegistration);
-    log.info(
-      `Registering TaskManager with ResourceID ${resourceId} (${registration.address}) at ResourceManager`,
-    );
-    this.taskExecutors.set(resourceId, registration);
-    this.heartbeatManager().monitorTarget(resourceId, taskExecutorHeartbeatSender(gateway));
-    return RegistrationResponse.taskExecutorSuccess(
-      registration.instanceId,
-      this.resourceId,
-      this.clusterInformation,
-    );
-  }
-
-  /** Forgets a TaskExecutor; returns its registration if there was one. */
-  private closeTaskManagerConnection(
-    resourceId: ResourceID,
-    cause: Error,
-    options: TaskManagerCloseOptions,
-  ): WorkerRegistration | undefined {
-    this.heartbeatManager().unmonitorTarget(resourceId);
-    const registration = this.taskExecutors.get(resourceId);
-    if (!registration) {
-      log.debug(`No open TaskExecutor connection ${resourceId}. Ignoring close: ${cause.message}`);
-      return undefined;
-    }
-    log.info(`Closing TaskExecutor connection ${resourceId} because: ${cause.message}`);
-    this.taskExecutors.delete(resourceId);
-    this.slotManager.unregisterTaskManager(registration.instanceId, cause);
-    if (options.tellJobMasters) this.jobManagers().notifyTaskManagerLost(resourceId, cause);
-    if (options.tellTaskExecutor) {
-      try {
-        registration.gateway.disconnectResourceManager(cause);
-      } catch (error) {
-        log.warn(`Could not tell TaskExecutor ${resourceId} that it is disconnected.`, error);
-      }
-    }
-    return registration;
-  }
-
-  private taskManagerHeartbeatListener(): HeartbeatListener<TaskExecutorHeartbeatPayload, void> {
-    return heartbeatLossListener({
-      peer: 'TaskManager',
-      lost: (resourceId, message, loss) =>
-        this.disconnectLater(
-          resourceId,
-          loss === 'timeout'
-            ? new TaskExecutorHeartbeatTimeoutError(message)
-            : new TaskExecutorUnreachableError(message),
-        ),
-      reportPayload: (resourceId, payload) => {
-        const registration = this.taskExecutors.get(ResourceID.of(resourceId));
-        if (!registration) {
-          log.debug(`Received slot report from TaskManager ${resourceId} which is no longer registered.`);
-          return;
-        }
-        this.slotManager.reportSlotStatus(registration.instanceId, payload.slotReport);
-      },
-    });
-  }
-
-  /**
-   * Heartbeat verdicts can arrive from an RPC's promise rather than the mailbox.
-   * The registration they concern is taken now and checked again in the main
-   * thread, so a TaskExecutor that registered anew meanwhile is left alone.
-   */
-  private disconnectLater(id: string, cause: Error): void {
-    const resourceId = ResourceID.of(id);
-    const registration = this.taskExecutors.get(resourceId);
-    if (!registration) return;
-    this.runAsync(() => {
-      if (this.taskExecutors.get(resourceId) === registration) this.disconnectTaskManager(resourceId, cause);
-    });
-  }
-
-  private heartbeatManager(): HeartbeatManager<TaskExecutorHeartbeatPayload, void> {
-    const manager = this.taskManagerHeartbeatManager;
-    if (!manager) throw new ResourceManagerError('The ResourceManager has not been started.');
-    return manager;
+  private taskManagers(): TaskExecutorConnections {
+    const connections = this.taskExecutorConnections;
+    if (!connections) throw new ResourceManagerError('The ResourceManager has not been started.');
+    return connections;
   }
 
   private jobManagers(): JobManagerConnections {
