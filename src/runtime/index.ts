@@ -1,4 +1,11 @@
-// The runtime layer: Flink's TaskManager control plane on the rpc layer.
+// threadlink/runtime: the advanced, less stable surface. Flink's internals
+// (ids and messages, configuration, heartbeats, HA services, registration, the
+// gateways, the TaskExecutor, ResourceManager and JobMaster with their parts),
+// and the actor and rpc layers beneath them, for those who build components or
+// transports of their own. The package root exports what users need.
+
+export * from '../actor/index.js';
+export * from '../rpc/index.js';
 
 export { FlinkError } from './flink-error.js';
 export * from './types/index.js';
