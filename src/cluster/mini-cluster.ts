@@ -32,11 +32,9 @@ import { ResourceID, type JobID } from '../runtime/types/ids.js';
 import type { ResourceProfile } from '../runtime/types/resource-profile.js';
 import { JobClient } from './job-client.js';
 import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';
+import { kTaskManagerWorkerEntry, kTaskManagerWorkerModule } from '../worker-entries.js';
 
 const log = getLogger('MiniCluster');
-const kTaskManagerRunnerModule = new URL('../../workers/task-manager-runner.js', import.meta.url);
-// The same module with the worker host, bundled into one file by `npm run build`.
-const kTaskManagerHostBundle = new URL('../../workers/task-manager-host.bundle.js', import.meta.url);
 
 export interface MiniClusterOptions {
   /** TaskExecutors started with the cluster, each in its own worker thread. Default 1. */
@@ -191,9 +189,9 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     this.checkNotClosing();
     const index = this.taskExecutorCount++;
     const resourceId = ResourceID.of(`tm_${index}`);
-    const starting = this.rpc.spawnWorker(kTaskManagerRunnerModule, {
+    const starting = this.rpc.spawnWorker(kTaskManagerWorkerModule, {
       name: `taskmanager_${index}`,
-      hostEntry: kTaskManagerHostBundle,
+      hostEntry: kTaskManagerWorkerEntry,
       workerData: {
         resourceId,
         configuration: this.configuration.toMap(),

@@ -20,6 +20,7 @@ import { kRpcVersion, type RemoteHandshake } from './rpc-messages.js';
 import type { ScheduledExecutor, ScheduledTask } from './scheduled-executor.js';
 import { TrackedTimer } from './tracked-timer.js';
 import { WorkerHandle, type SpawnWorkerOptions } from './worker-handle.js';
+import { kEndpointHostEntry } from '../worker-entries.js';
 
 const log = getLogger('rpc-service');
 
@@ -52,8 +53,6 @@ const kDefaults = {
 };
 
 type FilledOptions = typeof kDefaults & RpcServiceOptions;
-
-const kWorkerHostEntry = new URL('../../workers/endpoint-host.js', import.meta.url);
 
 export interface RpcServiceMetrics extends ActorSystemMetrics {
   readonly endpoints: number;
@@ -209,7 +208,7 @@ export class RpcService {
     const url = toModuleUrl(moduleUrl);
     const { workerStartTimeoutMs, workerShutdownTimeoutMs, ...serviceOptions } = this.options;
     const hostEntry =
-      options.hostEntry === undefined ? kWorkerHostEntry : new URL(toModuleUrl(options.hostEntry));
+      options.hostEntry === undefined ? kEndpointHostEntry : new URL(toModuleUrl(options.hostEntry));
     const handle = await WorkerHandle.spawn(hostEntry, url, this.transport, serviceOptions, options, {
       startTimeoutMs: workerStartTimeoutMs ?? 10 * this.askTimeoutMs,
       shutdownTimeoutMs: workerShutdownTimeoutMs ?? this.askTimeoutMs,

@@ -59,7 +59,7 @@ import { SlotOffers } from './slot-offers.js';
 import { SlotWorkers } from './slot-workers.js';
 import { Task } from './task/task.js';
 import { reportTaskExecutionState } from './task-state-updates.js';
-import { defaultTaskRunnerEntry } from './task/task-runner-entry.js';
+import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -84,10 +84,10 @@ export interface TaskExecutorServices {
   readonly jobLeaderService?: JobLeaderService;
   readonly endpointId?: string;
   /**
-   * The worker entry that runs tasks (workers/task-runner.js). Default: found
-   * relative to this module (see task/task-runner-entry.ts).
+   * The entry of the slots' task workers. Default: workers/task-slot-worker.js
+   * (see src/worker-entries.ts); tests pass others.
    */
-  readonly taskRunnerEntry?: URL;
+  readonly taskSlotWorkerEntry?: URL;
 }
 
 export class TaskExecutor
@@ -120,7 +120,7 @@ export class TaskExecutor
     this.delayed = this.mainThreadScheduler(services.scheduler);
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
-    this.slotWorkers = new SlotWorkers(services.taskRunnerEntry ?? defaultTaskRunnerEntry(), this.resourceId);
+    this.slotWorkers = new SlotWorkers(services.taskSlotWorkerEntry ?? kTaskSlotWorkerEntry, this.resourceId);
     this.taskSlotTable = new TaskSlotTable<Task>({
       numberSlots: this.configuration.numberSlots,
       totalResourceProfile: this.totalResourceProfile,

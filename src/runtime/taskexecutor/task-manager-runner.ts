@@ -44,8 +44,8 @@ export interface TaskManagerRunnerOptions {
   readonly heartbeatServices?: HeartbeatServices;
   readonly totalResourceProfile?: ResourceProfile;
   readonly scheduler?: ScheduledExecutor;
-  /** The worker entry that runs tasks (workers/task-runner.js); see TaskExecutorServices. */
-  readonly taskRunnerEntry?: URL;
+  /** The entry of the slots' task workers; see TaskExecutorServices. */
+  readonly taskSlotWorkerEntry?: URL;
 }
 
 export class TaskManagerRunner implements FatalErrorHandler {
@@ -70,7 +70,7 @@ export class TaskManagerRunner implements FatalErrorHandler {
       fatalErrorHandler: this,
       ...(options.totalResourceProfile ? { totalResourceProfile: options.totalResourceProfile } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-      ...(options.taskRunnerEntry ? { taskRunnerEntry: options.taskRunnerEntry } : {}),
+      ...(options.taskSlotWorkerEntry ? { taskSlotWorkerEntry: options.taskSlotWorkerEntry } : {}),
     });
   }
 

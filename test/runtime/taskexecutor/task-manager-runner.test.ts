@@ -3,6 +3,7 @@
 // behaviours 93–95 of reference/flink-runtime.md §4.
 
 import { expect } from 'chai';
+import { kTaskManagerWorkerModule } from '../../../src/worker-entries.js';
 
 import { Configuration } from '../../../src/runtime/configuration/configuration.js';
 import { EmbeddedHaServices } from '../../../src/runtime/highavailability/embedded-ha-services.js';
@@ -18,7 +19,7 @@ import { ManualExecutor } from '../../support/manual-executor.js';
 import { useRpcService } from '../../support/paths.js';
 import { SettableLeaderRetrievalService } from '../../support/settable-leader-retrieval.js';
 
-const kRunnerModule = new URL('../../../workers/task-manager-runner.js', import.meta.url);
+const kRunnerModule = kTaskManagerWorkerModule;
 
 function haWithoutLeader(): HighAvailabilityServices {
   return {

@@ -6,5 +6,4 @@ export type { SlotWorkerJob } from './slot-worker.js';
 export { Task } from './task.js';
 export { TaskInvokableError, TaskResultError, TaskWorkerExitedError } from './task-errors.js';
 export type { TaskManagerActions } from './task-manager-actions.js';
-export type { TaskRunReply, TaskRunRequest } from './task-runner-protocol.js';
-export { defaultTaskRunnerEntry } from './task-runner-entry.js';
+export type { TaskRunReply, TaskRunRequest } from './task-slot-worker-protocol.js';

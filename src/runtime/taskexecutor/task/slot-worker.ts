@@ -13,7 +13,7 @@ import type { SerializedError } from '../../../actor/error-codec.js';
 import { trackWorker } from '../../../rpc/worker-registry.js';
 import type { TaskInvokable } from '../../types/task-deployment-descriptor.js';
 import { TaskInvokableError, TaskWorkerExitedError } from './task-errors.js';
-import type { TaskRunReply } from './task-runner-protocol.js';
+import type { TaskRunReply } from './task-slot-worker-protocol.js';
 
 /** What the slot worker runs, and whom it tells how the run went. Exactly one outcome per run. */
 export interface SlotWorkerJob {

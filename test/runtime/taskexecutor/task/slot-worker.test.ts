@@ -11,7 +11,7 @@ import {
   TaskInvokableError,
   TaskWorkerExitedError,
 } from '../../../../src/runtime/taskexecutor/task/task-errors.js';
-import { defaultTaskRunnerEntry } from '../../../../src/runtime/taskexecutor/task/task-runner-entry.js';
+import { kTaskSlotWorkerEntry } from '../../../../src/worker-entries.js';
 import type { TaskInvokable } from '../../../../src/runtime/types/task-deployment-descriptor.js';
 import { eventually } from '../../../support/eventually.js';
 import { invokable, kBlockingModule, kValuesModule, SpinFlags } from './task-testbed.js';
@@ -52,7 +52,7 @@ describe('SlotWorker', () => {
   });
 
   it('reports running, then the value, for a job', async () => {
-    slotWorker = new SlotWorker(defaultTaskRunnerEntry(), 'slot under test');
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const job = new RecordingJob(invokable(kValuesModule, 'add', 2, 2));
     slotWorker.submit(job);
     expect(job.outcomes).to.deep.equal([['running']]);
@@ -61,7 +61,7 @@ describe('SlotWorker', () => {
   });
 
   it('loses the job with ERR_TASK_WORKER_EXITED, naming the cause, when its worker cannot load', async () => {
-    slotWorker = new SlotWorker(new URL('./no-such-entry.js', defaultTaskRunnerEntry()), 'slot under test');
+    slotWorker = new SlotWorker(new URL('./no-such-entry.js', kTaskSlotWorkerEntry), 'slot under test');
     const job = new RecordingJob(invokable(kValuesModule, 'add', 2, 2));
     slotWorker.submit(job);
     const [kind, cause] = await job.ended();
@@ -73,7 +73,7 @@ describe('SlotWorker', () => {
   });
 
   it('loses a job whose arguments cannot be sent, with ERR_TASK_INVOKABLE, and runs the next one', async () => {
-    slotWorker = new SlotWorker(defaultTaskRunnerEntry(), 'slot under test');
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const unsendable = new RecordingJob(invokable(kValuesModule, 'add', () => 1, 2));
     const next = new RecordingJob(invokable(kValuesModule, 'add', 1, 2));
     slotWorker.submit(unsendable);
@@ -84,7 +84,7 @@ describe('SlotWorker', () => {
   });
 
   it('on close, ends its worker and loses the running and the waiting jobs', async () => {
-    slotWorker = new SlotWorker(defaultTaskRunnerEntry(), 'slot under test');
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const flags = new SpinFlags();
     const running = new RecordingJob(invokable(kBlockingModule, 'spinForever', flags.buffer));
     const waiting = new RecordingJob(invokable(kValuesModule, 'add', 1, 2));
@@ -99,7 +99,7 @@ describe('SlotWorker', () => {
   });
 
   it('loses a job submitted after close at once, starting no worker', async () => {
-    slotWorker = new SlotWorker(defaultTaskRunnerEntry(), 'slot under test');
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     await slotWorker.close();
     const job = new RecordingJob(invokable(kValuesModule, 'add', 1, 2));
     slotWorker.submit(job);
@@ -108,7 +108,7 @@ describe('SlotWorker', () => {
   });
 
   it('reports nothing for an aborted job, and settles once its worker is gone', async () => {
-    slotWorker = new SlotWorker(defaultTaskRunnerEntry(), 'slot under test');
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const flags = new SpinFlags();
     const job = new RecordingJob(invokable(kBlockingModule, 'spinForever', flags.buffer));
     slotWorker.submit(job);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 
 import { expect } from 'chai';
+import { kTaskManagerWorkerEntry, kTaskManagerWorkerModule } from '../../../../src/worker-entries.js';
 
 import type { WorkerHandle } from '../../../../src/rpc/worker-handle.js';
 import { EmbeddedHaServices } from '../../../../src/runtime/highavailability/embedded-ha-services.js';
@@ -29,11 +30,11 @@ import { useRpcService } from '../../../support/paths.js';
 import type {
   TaskManagerWorkerData,
   TaskManagerWorkerInfo,
-} from '../../../../workers/task-manager-runner.js';
+} from '../../../../workers/task-manager-worker.js';
 import { deploymentOf, invokable, kRpcTimeoutMs, kValuesModule } from './task-testbed.js';
 
-const kRunnerModule = new URL('../../../../workers/task-manager-runner.js', import.meta.url);
-const kRunnerBundle = new URL('../../../../workers/task-manager-host.bundle.js', import.meta.url);
+const kRunnerModule = kTaskManagerWorkerModule;
+const kRunnerBundle = kTaskManagerWorkerEntry;
 const kHosts = [
   { name: 'the runner module', hostEntry: undefined },
   { name: 'the bundled runner', hostEntry: kRunnerBundle },

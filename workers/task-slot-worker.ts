@@ -1,4 +1,4 @@
-// The worker entry of a slot: runs the slot's tasks, one at a time, off the
+// A slot's task worker: runs the slot's tasks, one at a time, off the
 // TaskExecutor's thread, so that user code never stalls heartbeats. Mirrors the
 // executing thread of Flink's Task. The TaskExecutor posts a TaskRunRequest; the
 // worker imports the module (once: imported modules are kept), calls the export
@@ -16,11 +16,14 @@ import { parentPort } from 'node:worker_threads';
 
 import { encodeError } from '../src/actor/error-codec.js';
 import { TaskInvokableError, TaskResultError } from '../src/runtime/taskexecutor/task/task-errors.js';
-import type { TaskRunReply, TaskRunRequest } from '../src/runtime/taskexecutor/task/task-runner-protocol.js';
+import type {
+  TaskRunReply,
+  TaskRunRequest,
+} from '../src/runtime/taskexecutor/task/task-slot-worker-protocol.js';
 
 type ModuleNamespace = Readonly<Record<string, unknown>>;
 
-if (!parentPort) throw new Error('workers/task-runner.js must run in a worker thread.');
+if (!parentPort) throw new Error('workers/task-slot-worker.js must run in a worker thread.');
 const port = parentPort;
 const modules = new Map<string, ModuleNamespace>();
 

@@ -1,13 +1,10 @@
-// The worker entry of a TaskExecutor: one per worker thread. It builds the
+// The TaskManager worker's module: one TaskExecutor per worker thread. It builds the
 // thread's services from the plain data main sent (configuration, ResourceID,
 // the address of main's leader information server), starts a
 // TaskManagerRunner, and ends the thread when the runner fails, with an
 // uncaught error that names the cause, so that main's WorkerHandle.failure has it.
-// Mirrors the main method of Flink's TaskManagerRunner.
-//
-// The TaskExecutor runs its tasks on workers of workers/task-runner.js, which
-// sits next to this file both as tsc wrote it and once bundled into
-// task-manager-host.bundle.js, so the entry is named relative to this module.
+// Mirrors the main method of Flink's TaskManagerRunner. The entry that runs it
+// is task-manager-worker-entry.ts, bundled.
 
 import type { RpcService } from '../src/rpc/rpc-service.js';
 import { Configuration } from '../src/runtime/configuration/configuration.js';
@@ -36,7 +33,6 @@ export function start(rpc: RpcService, data: TaskManagerWorkerData): TaskManager
     configuration: Configuration.fromMap(data.configuration),
     haServices,
     resourceId: ResourceID.of(data.resourceId),
-    taskRunnerEntry: new URL('./task-runner.js', import.meta.url),
     ...(data.totalResourceProfile ? { totalResourceProfile: data.totalResourceProfile } : {}),
   });
   runner.start();
