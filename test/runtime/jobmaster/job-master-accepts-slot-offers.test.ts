@@ -10,7 +10,7 @@ import { JobMasterError } from '../../../src/runtime/jobmaster/job-master-errors
 import { ResourceID } from '../../../src/runtime/types/ids.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness, slotOffers, submissionsTo } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder, slotOffers, submissionsTo } from './testing-job-master-builder.js';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -23,7 +23,7 @@ describe('JobMaster: slot offers', () => {
   const service = useRpcService();
 
   it('rejects offers of a TaskExecutor that is not registered with a JobMasterError', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
 
     const error = await rejectionOf(h.offer(ResourceID.of('stranger'), slotOffers(1)));
@@ -33,7 +33,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('accepts no more slots than the job has unfinished tasks (testOfferingTooManySlots)', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const offers = slotOffers(3);
 
@@ -47,7 +47,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('accepts a slot it already holds again, without deploying into it twice (testDuplicateSlotOfferings)', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor, resourceId, accepted } = await h.registerTaskExecutor(1);
     await h.awaitSubmissions(taskExecutor, 1);
@@ -60,7 +60,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('does not accept a slot that another TaskExecutor offered first', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const first = await h.registerTaskExecutor(1);
     const second = await h.registerTaskExecutor(0);
@@ -69,7 +69,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('needs one slot less for every finished task', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(1);
     const [task0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -80,7 +80,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('accepts slots while a failed task waits for its restart (testJobMasterAcceptsSlotsWhenJobIsRestarting)', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 1000 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 1000 } });
     await h.start();
     const first = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(first.taskExecutor, 1);
@@ -98,7 +98,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('accepts no slots while the job is being cancelled', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     await h.awaitSubmissions(taskExecutor, 1);
@@ -111,7 +111,7 @@ describe('JobMaster: slot offers', () => {
   });
 
   it('refuses TaskExecutors and their slots once the job has ended', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);

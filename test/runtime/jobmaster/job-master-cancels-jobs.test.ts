@@ -9,13 +9,13 @@ import { expect } from 'chai';
 import { JobCancellationError, JobExecutionError } from '../../../src/runtime/jobmaster/job-master-errors.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness, submissionsTo } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder, submissionsTo } from './testing-job-master-builder.js';
 
 describe('JobMaster: cancelling a job', () => {
   const service = useRpcService();
 
   it('cancels the running tasks and ends CANCELED with a JobCancellationError once they report CANCELED', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(2);
     const tdds = await h.awaitSubmissions(taskExecutor, 2);
@@ -39,7 +39,7 @@ describe('JobMaster: cancelling a job', () => {
   });
 
   it('ends CANCELED at once when no task is in flight', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
 
     await h.jobMaster.cancel();
@@ -50,7 +50,7 @@ describe('JobMaster: cancelling a job', () => {
   });
 
   it('drops a restart that waits for its delay (cancelWhileRestartingShouldWaitForRunningTasks)', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -68,7 +68,7 @@ describe('JobMaster: cancelling a job', () => {
   });
 
   it('counts a task whose cancellation the TaskExecutor refuses as cancelled', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1, {
       cancelTask: () => Promise.reject(new Error('no such task')),
@@ -83,7 +83,7 @@ describe('JobMaster: cancelling a job', () => {
   });
 
   it('leaves a job that has already ended as it is', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);

@@ -16,13 +16,13 @@ import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import { ExecutionAttemptID, JobID } from '../../../src/runtime/types/ids.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness, submissionsTo } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder, submissionsTo } from './testing-job-master-builder.js';
 
 describe('JobMaster: deploying tasks', () => {
   const service = useRpcService();
 
   it('deploys tasks 0.. in order into the offered slots, with its JobMasterId', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
 
     const { taskExecutor, accepted } = await h.registerTaskExecutor(2);
@@ -47,7 +47,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('walks a task through CREATED, SCHEDULED, DEPLOYING, RUNNING and FINISHED', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);
@@ -60,7 +60,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('deploys the next task into the same slot only once the previous one has finished', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 3 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 3 });
     await h.start();
     const { taskExecutor, accepted } = await h.registerTaskExecutor(1);
     const [task0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -78,7 +78,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('returns the results in task order, whatever order the tasks finish in', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 3 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 3 });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(3);
     const tdds = await h.awaitSubmissions(taskExecutor, 3);
@@ -95,7 +95,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('gives back a slot the job no longer needs while other tasks still run', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -115,7 +115,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('frees every slot, lets the TaskExecutors go and tells the ResourceManager when the job has finished', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const rm = h.startResourceManager();
     await eventually(() => rm.declarations.length === 1, 'the registration at the ResourceManager');
@@ -140,7 +140,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('rejects a state update for an execution it does not know with an ExecutionGraphError', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);
@@ -167,7 +167,7 @@ describe('JobMaster: deploying tasks', () => {
   });
 
   it('counts a deployment the TaskExecutor refuses as a failure of the task', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     await h.registerTaskExecutor(1, {
       submitTask: () => Promise.reject(new RpcTimeoutError('submitTask timed out')),

@@ -12,14 +12,19 @@ import type { AllocatedSlotReport } from '../../../src/runtime/types/heartbeat-p
 import { AllocationID, ResourceID } from '../../../src/runtime/types/ids.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness, kHeartbeatInterval, kHeartbeatTimeout } from './job-master-harness.js';
+import {
+  callsOf,
+  TestingJobMasterBuilder,
+  kHeartbeatInterval,
+  kHeartbeatTimeout,
+} from './testing-job-master-builder.js';
 
 describe('JobMaster: heartbeats with TaskExecutors and failed slots', () => {
   const service = useRpcService();
-  let h: JobMasterHarness;
+  let h: TestingJobMasterBuilder;
   beforeEach(async () => {
     // With a restart left, a lost task does not end the job, so the job's own disconnects stay out of the way.
-    h = new JobMasterHarness(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
+    h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
     await h.start();
   });
 

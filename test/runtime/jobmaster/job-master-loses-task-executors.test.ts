@@ -14,13 +14,13 @@ import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import { ExecutionAttemptID } from '../../../src/runtime/types/ids.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder } from './testing-job-master-builder.js';
 
 describe('JobMaster: losing TaskExecutors and reconciling deployments', () => {
   const service = useRpcService();
 
   it('fails the tasks of a TaskExecutor that disconnects and runs them again on another one (testJobFailureWhenGracefulTaskExecutorTermination)', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const leaving = await h.registerTaskExecutor(1);
     const staying = await h.registerTaskExecutor(1);
@@ -50,7 +50,7 @@ describe('JobMaster: losing TaskExecutors and reconciling deployments', () => {
   });
 
   it('fails an acknowledged execution that the TaskExecutor no longer reports', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 1000 } });
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -69,7 +69,7 @@ describe('JobMaster: losing TaskExecutors and reconciling deployments', () => {
   });
 
   it('cancels an execution the TaskExecutor reports that the JobMaster does not know', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);
@@ -86,7 +86,7 @@ describe('JobMaster: losing TaskExecutors and reconciling deployments', () => {
   });
 
   it('does not fail an execution whose deployment the TaskExecutor has not acknowledged yet', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     let acknowledge!: () => void;
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(1, {

@@ -12,16 +12,16 @@ import type { TaskDeploymentDescriptor } from '../../../src/runtime/types/task-d
 import type { RecordedCall, RecordedError } from '../../fixtures/testing-task-executor.js';
 import { drain } from '../../support/eventually.js';
 import { kPaths, useRpcService } from '../../support/paths.js';
-import { JobMasterHarness, slotOffers, startTaskExecutorOn } from './job-master-harness.js';
+import { TestingJobMasterBuilder, slotOffers, startTaskExecutorOn } from './testing-job-master-builder.js';
 
 const errorOf = (call: RecordedCall, index: number) => (call.args[index] as RecordedError).error;
 
 for (const path of kPaths) {
   describe(`JobMaster: TaskExecutor registration (${path})`, () => {
     const service = useRpcService();
-    let h: JobMasterHarness;
+    let h: TestingJobMasterBuilder;
     beforeEach(async () => {
-      h = new JobMasterHarness(service.rpc, { tasks: 2 });
+      h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
       await h.start();
     });
 

@@ -15,7 +15,7 @@ import {
 import type { ExecutionAttemptID } from '../../../src/runtime/types/ids.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness, submissionsTo } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder, submissionsTo } from './testing-job-master-builder.js';
 
 /** An error class the JobMaster's thread does not know: it must still keep its name and code. */
 class UserError extends Error {
@@ -30,7 +30,7 @@ describe('JobMaster: restarting failed tasks', () => {
   const service = useRpcService();
 
   it('deploys a failed task again after exactly the restart delay, as attempt 1', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 2000 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 2000 } });
     await h.start();
     const { taskExecutor, accepted } = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -53,7 +53,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('deploys a failed task again at once when the delay is zero', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -65,7 +65,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('rejects a late report from a failed attempt', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -82,7 +82,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('counts the restarts of each task on its own', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -99,7 +99,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('fails the job with the task error, name, code and message kept, once the attempts run out', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -118,7 +118,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('cancels the other running tasks and fails the job once they report CANCELED', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -140,7 +140,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('fails the job after the rpc timeout when a cancelled task never reports back', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2, rpcTimeoutMs: 10_000 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2, rpcTimeoutMs: 10_000 });
     await h.start();
     const { taskExecutor, resourceId } = await h.registerTaskExecutor(2);
     const [task0, task1] = await h.awaitSubmissions(taskExecutor, 2);
@@ -160,7 +160,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('treats a task cancelled on its TaskExecutor without being asked as a failure', async () => {
-    const h = new JobMasterHarness(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -175,7 +175,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('deploys a restarted task before the tasks that have not run yet', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 3, restart: { attempts: 1, delayMs: 0 } });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 3, restart: { attempts: 1, delayMs: 0 } });
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [task0] = await h.awaitSubmissions(taskExecutor, 1);
@@ -188,7 +188,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('deploys a task that lost its slot before it ran again, without using a restart attempt', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const leaving = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(leaving.taskExecutor, 1);
@@ -207,7 +207,7 @@ describe('JobMaster: restarting failed tasks', () => {
   });
 
   it('counts a task lost while it ran as a failure', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const leaving = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(leaving.taskExecutor, 1);

@@ -15,7 +15,7 @@ import type { JobMaster } from '../../../src/runtime/jobmaster/job-master.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { ManualExecutor } from '../../support/manual-executor.js';
 import { useRpcService } from '../../support/paths.js';
-import { JobMasterHarness } from './job-master-harness.js';
+import { TestingJobMasterBuilder } from './testing-job-master-builder.js';
 import { outcomeOf } from './outcome.js';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -30,7 +30,7 @@ describe('JobMasterServiceLeadershipRunner', () => {
   let notifications: ManualExecutor;
   let leaderService: EmbeddedLeaderService;
   let election: LeaderElectionService;
-  let h: JobMasterHarness;
+  let h: TestingJobMasterBuilder;
   let runner: JobMasterServiceLeadershipRunner;
   /** Every leader the job's retrieval service announced, as [address, session]. */
   let announced: [string | null, string | null][];
@@ -44,7 +44,7 @@ describe('JobMasterServiceLeadershipRunner', () => {
       notifyLeaderAddress: (address, sessionId) => announced.push([address, sessionId]),
       handleError: () => {},
     });
-    h = new JobMasterHarness(service.rpc);
+    h = new TestingJobMasterBuilder(service.rpc);
     runner = new JobMasterServiceLeadershipRunner(
       election,
       (jobMasterId) => {

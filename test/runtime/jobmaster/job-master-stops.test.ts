@@ -11,13 +11,13 @@ import { JobMasterError } from '../../../src/runtime/jobmaster/job-master-errors
 import { eventually } from '../../support/eventually.js';
 import { outcomeOf } from './outcome.js';
 import { useRpcService } from '../../support/paths.js';
-import { callsOf, JobMasterHarness } from './job-master-harness.js';
+import { callsOf, TestingJobMasterBuilder } from './testing-job-master-builder.js';
 
 describe('JobMaster: stopping', () => {
   const service = useRpcService();
 
   it('suspends a running job: cancels its tasks, frees its slots, tells the ResourceManager and rejects the result', async () => {
-    const h = new JobMasterHarness(service.rpc, { tasks: 2 });
+    const h = new TestingJobMasterBuilder(service.rpc, { tasks: 2 });
     await h.start();
     const rm = h.startResourceManager();
     await eventually(() => rm.declarations.length === 1, 'the registration');
@@ -51,7 +51,7 @@ describe('JobMaster: stopping', () => {
   });
 
   it('keeps the result of a job that ended before the JobMaster stopped', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     await h.start();
     const { taskExecutor } = await h.registerTaskExecutor(1);
     const [tdd] = await h.awaitSubmissions(taskExecutor, 1);
@@ -68,7 +68,7 @@ describe('JobMaster: stopping', () => {
 
   // Fails until JobMaster.onStart settles the result when it throws (see the report of brief H4).
   it('rejects its result when it cannot start, instead of leaving it pending', async () => {
-    const h = new JobMasterHarness(service.rpc);
+    const h = new TestingJobMasterBuilder(service.rpc);
     h.rmLeader.start = () => {
       throw new Error('leader retrieval is shut down');
     };

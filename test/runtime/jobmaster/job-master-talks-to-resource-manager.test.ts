@@ -12,13 +12,13 @@ import { ResourceManagerId } from '../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
-import { JobMasterHarness, kHeartbeatTimeout } from './job-master-harness.js';
+import { TestingJobMasterBuilder, kHeartbeatTimeout } from './testing-job-master-builder.js';
 
 describe('JobMaster: the ResourceManager connection', () => {
   const service = useRpcService();
-  let h: JobMasterHarness;
+  let h: TestingJobMasterBuilder;
   beforeEach(async () => {
-    h = new JobMasterHarness(service.rpc, { tasks: 3, restart: { attempts: 1, delayMs: 0 } });
+    h = new TestingJobMasterBuilder(service.rpc, { tasks: 3, restart: { attempts: 1, delayMs: 0 } });
   });
 
   it('registers at the ResourceManager announced before it started (testResourceManagerConnectionAfterStart)', async () => {

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { kShortTaskMs, SlotPool } from '../../../src/runtime/jobmaster/slot-pool.js';
 import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import { ExecutionAttemptID, JobID, ResourceID } from '../../../src/runtime/types/ids.js';
-import { slotOffers } from './job-master-harness.js';
+import { slotOffers } from './testing-job-master-builder.js';
 
 // The pool only hands the gateway back with the slot; it never calls it.
 const gateway = {} as TaskExecutorGateway;

@@ -24,7 +24,7 @@ import { ResourceRequirements } from '../../../src/runtime/types/resource-requir
 import { SlotID } from '../../../src/runtime/types/slot-id.js';
 import type { SlotReport } from '../../../src/runtime/types/slot-report.js';
 import { ManualExecutor } from '../../support/manual-executor.js';
-import { slotReportOf } from './resource-manager-test-kit.js';
+import { slotReportOf } from './testing-resource-manager-builder.js';
 
 const kProfile = ResourceProfile.of({ cpuCores: 1, taskHeapMemoryMB: 256 });
 const kTargetAddress = 'node://flink@main/user/rpc/jobmaster';

@@ -10,7 +10,7 @@ import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-exe
 import { AllocationID, InstanceID, ResourceID } from '../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../src/runtime/types/resource-profile.js';
 import { SlotID } from '../../../src/runtime/types/slot-id.js';
-import { slotReportOf } from './resource-manager-test-kit.js';
+import { slotReportOf } from './testing-resource-manager-builder.js';
 
 const kProfile = ResourceProfile.of({ cpuCores: 1, taskHeapMemoryMB: 256 });
 const kUnusedGateway = {} as TaskExecutorGateway;

@@ -21,7 +21,7 @@ import {
   slotReportOf,
   startResourceManager,
   startTaskExecutor,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 const kEmptyOverview = { numberTaskManagers: 0, numberRegisteredSlots: 0, numberFreeSlots: 0 };
 

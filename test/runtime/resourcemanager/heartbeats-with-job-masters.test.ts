@@ -25,7 +25,7 @@ import {
   startResourceManager,
   type JobMasterUnderTest,
   type ResourceManagerUnderTest,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 async function declareFails(rm: ResourceManagerUnderTest, jm: JobMasterUnderTest): Promise<boolean> {
   const outcome = await rm.gateway

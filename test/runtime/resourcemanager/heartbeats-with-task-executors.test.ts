@@ -19,7 +19,7 @@ import {
   slotReportOf,
   startResourceManager,
   startTaskExecutor,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 describe('ResourceManager: heartbeats with TaskExecutors', () => {
   const service = useRpcService();

@@ -22,7 +22,7 @@ import {
   requirementsOf,
   startJobMaster,
   startResourceManager,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 describe('ResourceManager: registering JobMasters', () => {
   const service = useRpcService();

@@ -24,7 +24,7 @@ import {
   slotReportOf,
   startResourceManager,
   startTaskExecutor,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 import { kResourceManagerWorkerModule } from './resource-manager-worker.js';
 
 function expectSuccess(response: { kind: string }): TaskExecutorRegistrationSuccess {

@@ -15,7 +15,7 @@ import { ResourceManagerServiceImpl } from '../../../src/runtime/resourcemanager
 import { ResourceManager } from '../../../src/runtime/resourcemanager/resource-manager.js';
 import { ResourceID, type ResourceManagerId } from '../../../src/runtime/types/ids.js';
 import { useRpcService } from '../../support/paths.js';
-import { Recorder } from './resource-manager-test-kit.js';
+import { Recorder } from './testing-resource-manager-builder.js';
 import { TestingLeaderElectionService } from './testing-leader-election-service.js';
 
 function options(): ResourceManagerOptions {

@@ -31,7 +31,7 @@ import {
   type JobMasterUnderTest,
   type ResourceManagerUnderTest,
   type TaskExecutorUnderTest,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 const kSlotProfile = ResourceProfile.of({ cpuCores: 1, taskHeapMemoryMB: 256 });
 

@@ -16,7 +16,7 @@ import {
   slotReportOf,
   startResourceManager,
   startTaskExecutor,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 describe('ResourceManager: slot reports and the overview', () => {
   const service = useRpcService();

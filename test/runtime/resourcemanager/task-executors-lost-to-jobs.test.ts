@@ -20,7 +20,7 @@ import {
   startJobMaster,
   startResourceManager,
   startTaskExecutor,
-} from './resource-manager-test-kit.js';
+} from './testing-resource-manager-builder.js';
 
 describe('ResourceManager: TaskExecutors lost to jobs', () => {
   const service = useRpcService();

@@ -6,7 +6,7 @@ import type {
   LeaderContender,
   LeaderElectionService,
 } from '../../../src/runtime/highavailability/leader-election.js';
-import { Recorder } from './resource-manager-test-kit.js';
+import { Recorder } from './testing-resource-manager-builder.js';
 
 export interface Confirmation {
   readonly sessionId: string;

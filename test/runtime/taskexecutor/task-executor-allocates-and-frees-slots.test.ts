@@ -20,7 +20,11 @@ import type { TestingResourceManager } from '../../fixtures/testing-resource-man
 import { drain, eventually } from '../../support/eventually.js';
 import { kPaths, useRpcService } from '../../support/paths.js';
 import { jobMasterCalls, startJobMaster } from './job-leader-service/testing-job-leader.js';
-import { kHeartbeatTimeout, ManualSlotOffers, TaskExecutorHarness } from './task-executor-harness.js';
+import {
+  kHeartbeatTimeout,
+  ManualSlotOffers,
+  TestingTaskExecutorBuilder,
+} from './testing-task-executor-builder.js';
 
 const kRpcTimeoutMs = 60_000;
 // Below the heartbeat timeout, so a slot times out while the ResourceManager connection still stands.
@@ -28,11 +32,11 @@ const kSlotTimeoutMs = kHeartbeatTimeout - 1000;
 
 describe('TaskExecutor: allocating and freeing slots', () => {
   const service = useRpcService();
-  let h: TaskExecutorHarness;
+  let h: TestingTaskExecutorBuilder;
   let rm: TestingResourceManager;
   let jobId: JobID;
   beforeEach(async () => {
-    h = new TaskExecutorHarness(service.rpc, {
+    h = new TestingTaskExecutorBuilder(service.rpc, {
       numberSlots: 2,
       rpcTimeoutMs: kRpcTimeoutMs,
       slotTimeoutMs: kSlotTimeoutMs,
@@ -197,7 +201,7 @@ for (const path of kPaths) {
     const service = useRpcService();
 
     it('frees the job’s slot and stops following the job (testReleaseOfJobResourcesIfJobMasterIsNotCorrect)', async () => {
-      const h = new TaskExecutorHarness(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
+      const h = new TestingTaskExecutorBuilder(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
       const rm = await h.startRegistered();
       const jobId = JobID.generate();
       const jobMasterId = JobMasterId.generate();

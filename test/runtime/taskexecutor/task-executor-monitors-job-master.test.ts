@@ -29,11 +29,11 @@ import { kJobMasterModule } from './job-leader-service/testing-job-leader.js';
 import {
   kHeartbeatInterval,
   kHeartbeatTimeout,
-  TaskExecutorHarness,
-  type HarnessOptions,
-} from './task-executor-harness.js';
+  TestingTaskExecutorBuilder,
+  type TestingBuilderOptions,
+} from './testing-task-executor-builder.js';
 
-const kOptions: HarnessOptions = { numberSlots: 2, rpcTimeoutMs: 60_000, slotTimeoutMs: 8000 };
+const kOptions: TestingBuilderOptions = { numberSlots: 2, rpcTimeoutMs: 60_000, slotTimeoutMs: 8000 };
 
 /** The report a JobMaster holding exactly these slots sends with its heartbeat request. */
 function slotReport(jobId: JobID, ...slots: [number, AllocationID][]): AllocatedSlotReport {
@@ -48,7 +48,7 @@ function slotReport(jobId: JobID, ...slots: [number, AllocationID][]): Allocated
  * ResourceManager's heartbeats on the way, so that only the JobMaster falls silent.
  */
 async function advanceKeepingResourceManager(
-  h: TaskExecutorHarness,
+  h: TestingTaskExecutorBuilder,
   rm: TestingResourceManager,
   ms: number,
 ): Promise<void> {
@@ -60,11 +60,11 @@ async function advanceKeepingResourceManager(
 
 describe('TaskExecutor: the connection to the JobMaster', () => {
   const service = useRpcService();
-  let h: TaskExecutorHarness;
+  let h: TestingTaskExecutorBuilder;
   let rm: TestingResourceManager;
   let jobId: JobID;
   beforeEach(async () => {
-    h = new TaskExecutorHarness(service.rpc, kOptions);
+    h = new TestingTaskExecutorBuilder(service.rpc, kOptions);
     rm = await h.startRegistered();
     jobId = JobID.generate();
   });
@@ -266,11 +266,11 @@ const count = (calls: readonly RecordedJobMasterCall[], method: string) =>
 for (const path of kPaths) {
   describe(`TaskExecutor: losing a JobMaster ${path === 'same thread' ? 'on the same thread' : 'in a worker'}`, () => {
     const service = useRpcService();
-    let h: TaskExecutorHarness;
+    let h: TestingTaskExecutorBuilder;
     let rm: TestingResourceManager;
     let jobId: JobID;
     beforeEach(async () => {
-      h = new TaskExecutorHarness(service.rpc, kOptions);
+      h = new TestingTaskExecutorBuilder(service.rpc, kOptions);
       rm = await h.startRegistered();
       jobId = JobID.generate();
     });

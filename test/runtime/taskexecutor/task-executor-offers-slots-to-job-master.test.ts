@@ -17,7 +17,7 @@ import type { TestingResourceManager } from '../../fixtures/testing-resource-man
 import { drain, eventually } from '../../support/eventually.js';
 import { kPaths, useRpcService } from '../../support/paths.js';
 import { jobMasterCalls, startJobMaster } from './job-leader-service/testing-job-leader.js';
-import { ManualSlotOffers, TaskExecutorHarness } from './task-executor-harness.js';
+import { ManualSlotOffers, TestingTaskExecutorBuilder } from './testing-task-executor-builder.js';
 
 // Long enough that no real RPC timeout interferes; the tests time offers out by hand.
 const kRpcTimeoutMs = 60_000;
@@ -26,11 +26,11 @@ const allocationIdsOf = (offers: readonly SlotOffer[]) => offers.map((offer) => 
 
 describe('TaskExecutor: slot offers to the JobMaster', () => {
   const service = useRpcService();
-  let h: TaskExecutorHarness;
+  let h: TestingTaskExecutorBuilder;
   let rm: TestingResourceManager;
   let jobId: JobID;
   beforeEach(async () => {
-    h = new TaskExecutorHarness(service.rpc, { numberSlots: 2, rpcTimeoutMs: kRpcTimeoutMs });
+    h = new TestingTaskExecutorBuilder(service.rpc, { numberSlots: 2, rpcTimeoutMs: kRpcTimeoutMs });
     rm = await h.startRegistered();
     jobId = JobID.generate();
   });
@@ -262,11 +262,11 @@ describe('TaskExecutor: slot offers to the JobMaster', () => {
 for (const path of kPaths) {
   describe(`TaskExecutor: slot offers, JobMaster ${path === 'same thread' ? 'on the same thread' : 'in a worker'}`, () => {
     const service = useRpcService();
-    let h: TaskExecutorHarness;
+    let h: TestingTaskExecutorBuilder;
     let rm: TestingResourceManager;
     let jobId: JobID;
     beforeEach(async () => {
-      h = new TaskExecutorHarness(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
+      h = new TestingTaskExecutorBuilder(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
       rm = await h.startRegistered();
       jobId = JobID.generate();
     });

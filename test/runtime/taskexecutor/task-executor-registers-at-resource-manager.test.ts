@@ -16,13 +16,13 @@ import type { TaskExecutorRegistration } from '../../../src/runtime/types/task-e
 import type { TaskExecutorHeartbeatPayload } from '../../../src/runtime/types/heartbeat-payloads.js';
 import { useRpcService } from '../../support/paths.js';
 import { drain, eventually } from '../../support/eventually.js';
-import { kHeartbeatTimeout, kRetry, TaskExecutorHarness } from './task-executor-harness.js';
+import { kHeartbeatTimeout, kRetry, TestingTaskExecutorBuilder } from './testing-task-executor-builder.js';
 
 describe('TaskExecutor: registration at the ResourceManager', () => {
   const service = useRpcService();
-  let h: TaskExecutorHarness;
+  let h: TestingTaskExecutorBuilder;
   beforeEach(() => {
-    h = new TaskExecutorHarness(service.rpc);
+    h = new TestingTaskExecutorBuilder(service.rpc);
   });
 
   const registrations = (rm: { callsOf(m: 'registerTaskExecutor'): unknown[][] }) =>
@@ -54,7 +54,7 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
 
   it('registers with the default slot profile and the total profile (testRegisterWithDefaultSlotResourceProfile)', async () => {
     const total = ResourceProfile.of({ cpuCores: 4, taskHeapMemoryMB: 400 });
-    h = new TaskExecutorHarness(service.rpc, { numberSlots: 2, totalResourceProfile: total });
+    h = new TestingTaskExecutorBuilder(service.rpc, { numberSlots: 2, totalResourceProfile: total });
     const rm = h.startResourceManager();
     h.start();
     await eventually(() => registrations(rm) === 1);
@@ -168,7 +168,7 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
   });
 
   it('fails fatally when no ResourceManager is found within the registration timeout (testMaximumRegistrationDuration)', async () => {
-    h = new TaskExecutorHarness(service.rpc, { maxRegistrationDurationMs: 10 });
+    h = new TestingTaskExecutorBuilder(service.rpc, { maxRegistrationDurationMs: 10 });
     h.start();
     await drain();
     h.manual.advance(9);
@@ -183,7 +183,7 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
 
   it('stops the registration timeout once registered', async () => {
     // The deadline (3 s) comes before the heartbeat timeout (5 s), so only a stopped deadline stays quiet.
-    h = new TaskExecutorHarness(service.rpc, { maxRegistrationDurationMs: 3000 });
+    h = new TestingTaskExecutorBuilder(service.rpc, { maxRegistrationDurationMs: 3000 });
     h.startResourceManager();
     h.start();
     await eventually(() => h.taskExecutor.isConnectedToResourceManager());
@@ -194,7 +194,7 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
   });
 
   it('re-arms the registration timeout after a connection loss (testMaximumRegistrationDurationAfterConnectionLoss)', async () => {
-    h = new TaskExecutorHarness(service.rpc, { maxRegistrationDurationMs: 10 * kHeartbeatTimeout });
+    h = new TestingTaskExecutorBuilder(service.rpc, { maxRegistrationDurationMs: 10 * kHeartbeatTimeout });
     let registrationsSoFar = 0;
     const rm = h.startResourceManager({
       registerTaskExecutor: () => {

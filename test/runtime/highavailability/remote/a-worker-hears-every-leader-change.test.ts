@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { kPaths, useRpcService } from '../../../support/paths.js';
-import { MainSide, startRetrievalWorker } from './remote-ha-testing.js';
+import { MainSide, startRetrievalWorker } from './testing-remote-ha.js';
 
 for (const path of kPaths) {
   describe(`RemoteHaServices hear every leader change (${path})`, () => {

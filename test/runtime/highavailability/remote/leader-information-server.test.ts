@@ -27,7 +27,7 @@ import type {
 } from '../../../../src/runtime/highavailability/leader-retrieval.js';
 import { LeaderSubscriptionError } from '../../../../src/runtime/highavailability/remote-ha-errors.js';
 import { useRpcService } from '../../../support/paths.js';
-import { waitUntil } from './remote-ha-testing.js';
+import { waitUntil } from './testing-remote-ha.js';
 
 /** One retrieval service handed out by HandDrivenHaServices, driven by the test. */
 class HandDrivenRetrieval implements LeaderRetrievalService {

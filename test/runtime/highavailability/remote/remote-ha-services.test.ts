@@ -16,7 +16,7 @@ import {
 import { RemoteHaServices } from '../../../../src/runtime/highavailability/remote-ha-services.js';
 import { RpcConnectionError } from '../../../../src/rpc/errors.js';
 import { kPaths, useRpcService } from '../../../support/paths.js';
-import { AwaitableLeaderListener, MainSide, startRetrievalWorker } from './remote-ha-testing.js';
+import { AwaitableLeaderListener, MainSide, startRetrievalWorker } from './testing-remote-ha.js';
 
 describe('RemoteHaServices', () => {
   const service = useRpcService();

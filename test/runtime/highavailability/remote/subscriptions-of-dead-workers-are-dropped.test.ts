@@ -6,7 +6,7 @@
 
 import { expect } from 'chai';
 import { useRpcService } from '../../../support/paths.js';
-import { MainSide, startRetrievalWorker, waitUntil } from './remote-ha-testing.js';
+import { MainSide, startRetrievalWorker, waitUntil } from './testing-remote-ha.js';
 
 describe('Subscriptions of dead workers are dropped (across threads)', () => {
   const service = useRpcService();

@@ -10,13 +10,13 @@ import {
   createTaskSlotTableAndStart,
   kSlotTimeoutMs,
   TestingTaskSlotPayload,
-  type TableFixture,
-} from './task-slot-table-testing.js';
+  type TestingTable,
+} from './testing-task-slot-table.js';
 
 const { UNKNOWN } = ResourceProfile;
 
 describe('TaskSlotTable activation', () => {
-  let fixture: TableFixture;
+  let fixture: TestingTable;
   beforeEach(() => {
     fixture = createTaskSlotTableAndStart(3);
   });

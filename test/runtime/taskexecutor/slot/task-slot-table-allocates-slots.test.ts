@@ -9,18 +9,18 @@ import {
   createTaskSlotTableAndStart,
   kDefaultResourceProfile,
   kSlotTimeoutMs,
-  type TableFixture,
-} from './task-slot-table-testing.js';
+  type TestingTable,
+} from './testing-task-slot-table.js';
 
 const { UNKNOWN } = ResourceProfile;
 
 describe('TaskSlotTable allocation', () => {
-  let fixture: TableFixture | undefined;
+  let fixture: TestingTable | undefined;
   afterEach(async () => {
     await fixture?.table.closeAsync();
     fixture = undefined;
   });
-  function start(numberSlots: number): TableFixture {
+  function start(numberSlots: number): TestingTable {
     return (fixture = createTaskSlotTableAndStart(numberSlots));
   }
 

@@ -11,7 +11,7 @@ import {
   createTaskSlotTableWithStartedTask,
   kSlotTimeoutMs,
   TestingTaskSlotPayload,
-} from './task-slot-table-testing.js';
+} from './testing-task-slot-table.js';
 
 async function isSettled(promise: Promise<void>): Promise<boolean> {
   let settled = false;

@@ -10,7 +10,7 @@ import {
   createTaskSlotTableAndStart,
   kDefaultResourceProfile,
   kSlotTimeoutMs,
-} from './task-slot-table-testing.js';
+} from './testing-task-slot-table.js';
 
 describe('TaskSlotTable slot report', () => {
   it('lists all static slots and only the live dynamic slots', async () => {

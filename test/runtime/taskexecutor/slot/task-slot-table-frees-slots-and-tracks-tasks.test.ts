@@ -13,13 +13,13 @@ import {
   createTaskSlotTableWithStartedTask,
   kSlotTimeoutMs,
   TestingTaskSlotPayload,
-  type TableFixture,
-} from './task-slot-table-testing.js';
+  type TestingTable,
+} from './testing-task-slot-table.js';
 
 const { UNKNOWN } = ResourceProfile;
 
 describe('TaskSlotTable freeing slots and tracking tasks', () => {
-  let fixture: TableFixture | undefined;
+  let fixture: TestingTable | undefined;
   /** Tasks a test leaves in the table; removed after closeAsync, as a TaskExecutor would once they end. */
   const leftoverTasks: TestingTaskSlotPayload[] = [];
   afterEach(async () => {

@@ -8,13 +8,13 @@ import { ResourceProfile } from '../../../../src/runtime/types/resource-profile.
 import {
   createTaskSlotTableAndStart,
   TestingTaskSlotPayload,
-  type TableFixture,
-} from './task-slot-table-testing.js';
+  type TestingTable,
+} from './testing-task-slot-table.js';
 
 const { UNKNOWN } = ResourceProfile;
 
 describe('TaskSlotTable slot timeouts', () => {
-  let fixture: TableFixture;
+  let fixture: TestingTable;
   const jobId = JobID.generate();
   let allocationId: AllocationID;
   beforeEach(() => {

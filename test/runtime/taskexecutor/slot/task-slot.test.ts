@@ -6,7 +6,7 @@ import { TaskSlot } from '../../../../src/runtime/taskexecutor/slot/task-slot.js
 import { TaskSlotState } from '../../../../src/runtime/taskexecutor/slot/task-slot-state.js';
 import { AllocationID, JobID } from '../../../../src/runtime/types/ids.js';
 import { ResourceProfile } from '../../../../src/runtime/types/resource-profile.js';
-import { TestingTaskSlotPayload } from './task-slot-table-testing.js';
+import { TestingTaskSlotPayload } from './testing-task-slot-table.js';
 
 const jobId = JobID.generate();
 const allocationId = AllocationID.generate();

@@ -17,18 +17,18 @@ import {
   kRpcTimeoutMs,
   kValuesModule,
   SpinFlags,
-  TaskTestbed,
-} from './task-testbed.js';
+  TestingTaskDeployment,
+} from './testing-task-deployment.js';
 
 const threadOf = invokable(kValuesModule, 'currentThreadId');
 
 describe('Task: one worker per slot', () => {
   const service = useRpcService();
-  let bed: TaskTestbed;
+  let bed: TestingTaskDeployment;
   let workersBefore: number;
   beforeEach(async () => {
     workersBefore = liveWorkerCount();
-    bed = await TaskTestbed.start(service.rpc);
+    bed = await TestingTaskDeployment.start(service.rpc);
   });
 
   it('starts no worker before the slot’s first task', () => {

@@ -14,7 +14,7 @@ import {
 import { kTaskSlotWorkerEntry } from '../../../../src/worker-entries.js';
 import type { TaskInvokable } from '../../../../src/runtime/types/task-deployment-descriptor.js';
 import { eventually } from '../../../support/eventually.js';
-import { invokable, kBlockingModule, kValuesModule, SpinFlags } from './task-testbed.js';
+import { invokable, kBlockingModule, kValuesModule, SpinFlags } from './testing-task-deployment.js';
 
 type Outcome = ['running'] | ['finished', unknown] | ['failed', SerializedError] | ['lost', Error];
 

@@ -31,7 +31,7 @@ import type {
   TaskManagerWorkerData,
   TaskManagerWorkerInfo,
 } from '../../../../workers/task-manager-worker.js';
-import { deploymentOf, invokable, kRpcTimeoutMs, kValuesModule } from './task-testbed.js';
+import { deploymentOf, invokable, kRpcTimeoutMs, kValuesModule } from './testing-task-deployment.js';
 
 const kRunnerModule = kTaskManagerWorkerModule;
 const kRunnerBundle = kTaskManagerWorkerEntry;

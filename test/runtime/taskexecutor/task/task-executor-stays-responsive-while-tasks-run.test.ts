@@ -13,16 +13,22 @@ import type { ResourceID } from '../../../../src/runtime/types/ids.js';
 import { kTestingJobMasterResourceId } from '../../../fixtures/testing-job-master.js';
 import { eventually } from '../../../support/eventually.js';
 import { useRpcService } from '../../../support/paths.js';
-import { invokable, kBlockingModule, kValuesModule, SpinFlags, TaskTestbed } from './task-testbed.js';
+import {
+  invokable,
+  kBlockingModule,
+  kValuesModule,
+  SpinFlags,
+  TestingTaskDeployment,
+} from './testing-task-deployment.js';
 
 describe('TaskExecutor: responsive while tasks run', () => {
   const service = useRpcService();
-  let bed: TaskTestbed;
+  let bed: TestingTaskDeployment;
   beforeEach(async () => {
-    bed = await TaskTestbed.start(service.rpc);
+    bed = await TestingTaskDeployment.start(service.rpc);
   });
 
-  /** The report of a JobMaster that holds every slot of the testbed's job. */
+  /** The report of a JobMaster that holds every slot of the deployment's job. */
   const slotReport = (): AllocatedSlotReport => ({
     jobId: bed.jobId,
     allocatedSlotInfos: bed.allocations.map((allocationId, slotIndex) => ({ slotIndex, allocationId })),

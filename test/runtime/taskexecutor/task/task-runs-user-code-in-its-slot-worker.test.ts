@@ -18,13 +18,13 @@ import {
 } from '../../../../src/runtime/taskexecutor/task/task-errors.js';
 import { SerializedThrowable } from '../../../../src/runtime/types/serialized-throwable.js';
 import { useRpcService } from '../../../support/paths.js';
-import { invokable, kValuesModule, TaskTestbed } from './task-testbed.js';
+import { invokable, kValuesModule, TestingTaskDeployment } from './testing-task-deployment.js';
 
 describe('Task: user code in the slot worker', () => {
   const service = useRpcService();
-  let bed: TaskTestbed;
+  let bed: TestingTaskDeployment;
   beforeEach(async () => {
-    bed = await TaskTestbed.start(service.rpc);
+    bed = await TestingTaskDeployment.start(service.rpc);
   });
 
   it('reports RUNNING, then FINISHED with the return value of a synchronous export (testTaskSubmission)', async () => {
@@ -117,7 +117,7 @@ describe('Task: a result over the frame limit', () => {
   const service = useRpcService({ maxFrameBytes: kMaxFrameBytes });
 
   it('fails with ERR_TASK_RESULT when the FINISHED report would not fit into a message to the JobMaster', async () => {
-    const bed = await TaskTestbed.start(service.rpc);
+    const bed = await TestingTaskDeployment.start(service.rpc);
     const executionId = await bed.submit(invokable(kValuesModule, 'longString', 2 * kMaxFrameBytes));
     const final = await bed.finalStateOf(executionId);
     expect(bed.statesOf(executionId).map((state) => state.state)).to.deep.equal(['RUNNING', 'FAILED']);

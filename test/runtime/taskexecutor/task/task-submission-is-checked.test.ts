@@ -18,7 +18,7 @@ import { SlotID } from '../../../../src/runtime/types/slot-id.js';
 import type { TestingResourceManager } from '../../../fixtures/testing-resource-manager.js';
 import { drain, eventually } from '../../../support/eventually.js';
 import { useRpcService } from '../../../support/paths.js';
-import { ManualSlotOffers, TaskExecutorHarness } from '../task-executor-harness.js';
+import { ManualSlotOffers, TestingTaskExecutorBuilder } from '../testing-task-executor-builder.js';
 import {
   deploymentOf,
   invokable,
@@ -26,8 +26,8 @@ import {
   kValuesModule,
   SpinFlags,
   kBlockingModule,
-  TaskTestbed,
-} from './task-testbed.js';
+  TestingTaskDeployment,
+} from './testing-task-deployment.js';
 
 const kAdd = invokable(kValuesModule, 'add', 1, 2);
 
@@ -44,10 +44,10 @@ describe('TaskExecutor: submitTask and cancelTask are checked', () => {
   const service = useRpcService();
 
   describe('without a connected JobMaster', () => {
-    let h: TaskExecutorHarness;
+    let h: TestingTaskExecutorBuilder;
     let rm: TestingResourceManager;
     beforeEach(async () => {
-      h = new TaskExecutorHarness(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
+      h = new TestingTaskExecutorBuilder(service.rpc, { rpcTimeoutMs: kRpcTimeoutMs });
       rm = await h.startRegistered();
     });
 
@@ -66,9 +66,9 @@ describe('TaskExecutor: submitTask and cancelTask are checked', () => {
   });
 
   describe('with a connected JobMaster', () => {
-    let bed: TaskTestbed;
+    let bed: TestingTaskDeployment;
     beforeEach(async () => {
-      bed = await TaskTestbed.start(service.rpc);
+      bed = await TestingTaskDeployment.start(service.rpc);
     });
 
     it('refuses a task sent under another JobMasterId', async () => {
@@ -150,7 +150,7 @@ describe('TaskExecutor: submitTask and cancelTask are checked', () => {
   });
 
   it('activates the slot of a task submitted before the offer is answered, and frees only the rejected slot (testSubmitTaskBeforeAcceptSlot)', async () => {
-    const h = new TaskExecutorHarness(service.rpc, { numberSlots: 2, rpcTimeoutMs: kRpcTimeoutMs });
+    const h = new TestingTaskExecutorBuilder(service.rpc, { numberSlots: 2, rpcTimeoutMs: kRpcTimeoutMs });
     const rm = await h.startRegistered();
     const offers = new ManualSlotOffers();
     const jm = h.startJobMaster({ offerSlots: offers.offerSlots });

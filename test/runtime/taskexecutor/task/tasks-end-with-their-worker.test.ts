@@ -21,16 +21,16 @@ import {
   kRpcTimeoutMs,
   kValuesModule,
   SpinFlags,
-  TaskTestbed,
-} from './task-testbed.js';
+  TestingTaskDeployment,
+} from './testing-task-deployment.js';
 
 describe('Task: ends with its worker', () => {
   const service = useRpcService();
-  let bed: TaskTestbed;
+  let bed: TestingTaskDeployment;
   let workersBefore: number;
   beforeEach(async () => {
     workersBefore = liveWorkerCount();
-    bed = await TaskTestbed.start(service.rpc);
+    bed = await TestingTaskDeployment.start(service.rpc);
   });
 
   /** Submits a `while (true) {}` task into `slot` and resolves once its code runs. */

@@ -14,7 +14,7 @@ import type { TaskExecutionState } from '../../../../src/runtime/types/task-exec
 import type { TestingJobMaster, TestingJobMasterBehaviour } from '../../../fixtures/testing-job-master.js';
 import type { TestingResourceManager } from '../../../fixtures/testing-resource-manager.js';
 import { eventually } from '../../../support/eventually.js';
-import { TaskExecutorHarness, type HarnessOptions } from '../task-executor-harness.js';
+import { TestingTaskExecutorBuilder, type TestingBuilderOptions } from '../testing-task-executor-builder.js';
 
 export const kValuesModule = new URL('../../../fixtures/tasks/values.js', import.meta.url).href;
 export const kBlockingModule = new URL('../../../fixtures/tasks/blocking.js', import.meta.url).href;
@@ -36,24 +36,31 @@ export function deploymentOf(
   return { jobId, executionId, allocationId, taskIndex: 0, attemptNumber: 0, invokable: task };
 }
 
-export interface TaskTestbedOptions extends HarnessOptions {
+export interface TestingTaskDeploymentOptions extends TestingBuilderOptions {
   /** How many of the TaskExecutor's slots the JobMaster holds and has activated. Default: all. */
   activeSlots?: number;
   jobMaster?: Partial<TestingJobMasterBehaviour>;
 }
 
-export class TaskTestbed {
+export class TestingTaskDeployment {
   readonly jobId = JobID.generate();
   /** The job's activated allocations, by slot index. */
   readonly allocations: AllocationID[] = [];
   rm!: TestingResourceManager;
   jm!: TestingJobMaster;
 
-  private constructor(readonly h: TaskExecutorHarness) {}
+  private constructor(readonly h: TestingTaskExecutorBuilder) {}
 
-  static async start(rpc: RpcService, options: TaskTestbedOptions = {}): Promise<TaskTestbed> {
-    const h = new TaskExecutorHarness(rpc, { numberSlots: 2, rpcTimeoutMs: kRpcTimeoutMs, ...options });
-    const bed = new TaskTestbed(h);
+  static async start(
+    rpc: RpcService,
+    options: TestingTaskDeploymentOptions = {},
+  ): Promise<TestingTaskDeployment> {
+    const h = new TestingTaskExecutorBuilder(rpc, {
+      numberSlots: 2,
+      rpcTimeoutMs: kRpcTimeoutMs,
+      ...options,
+    });
+    const bed = new TestingTaskDeployment(h);
     bed.rm = await h.startRegistered();
     bed.jm = h.startJobMaster(options.jobMaster);
     const slots = options.activeSlots ?? h.configuration.numberSlots;

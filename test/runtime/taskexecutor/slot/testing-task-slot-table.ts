@@ -52,7 +52,7 @@ export class TestingTaskSlotPayload implements TaskSlotPayload {
   }
 }
 
-export interface TableFixture {
+export interface TestingTable {
   readonly table: TaskSlotTable<TestingTaskSlotPayload>;
   readonly executor: ManualExecutor;
   readonly timerService: DefaultTimerService<AllocationID>;
@@ -60,7 +60,7 @@ export interface TableFixture {
 }
 
 /** A table of `numberSlots` default slots whose total is exactly numberSlots × default; not started. */
-export function createTaskSlotTable(numberSlots: number): TableFixture {
+export function createTaskSlotTable(numberSlots: number): TestingTable {
   const executor = new ManualExecutor();
   const timerService = new DefaultTimerService<AllocationID>(executor);
   const slotActions = new RecordingSlotActions();
@@ -73,14 +73,14 @@ export function createTaskSlotTable(numberSlots: number): TableFixture {
   return { table, executor, timerService, slotActions };
 }
 
-export function createTaskSlotTableAndStart(numberSlots: number): TableFixture {
+export function createTaskSlotTableAndStart(numberSlots: number): TestingTable {
   const fixture = createTaskSlotTable(numberSlots);
   fixture.table.start(fixture.slotActions);
   return fixture;
 }
 
 /** A one-slot table whose slot is active and holds `task`. */
-export function createTaskSlotTableWithStartedTask(task: TestingTaskSlotPayload): TableFixture {
+export function createTaskSlotTableWithStartedTask(task: TestingTaskSlotPayload): TestingTable {
   const fixture = createTaskSlotTableAndStart(1);
   const { table } = fixture;
   if (!table.allocateSlot(0, task.jobId, task.allocationId, ResourceProfile.UNKNOWN, kSlotTimeoutMs)) {

@@ -37,7 +37,7 @@ export const kRetry: RetryingRegistrationConfiguration = {
   refusedDelayMs: 700,
 };
 
-export interface HarnessOptions {
+export interface TestingBuilderOptions {
   numberSlots?: number;
   maxRegistrationDurationMs?: number | null;
   slotTimeoutMs?: number;
@@ -46,7 +46,7 @@ export interface HarnessOptions {
   totalResourceProfile?: ResourceProfile;
 }
 
-export class TaskExecutorHarness {
+export class TestingTaskExecutorBuilder {
   readonly manual = new ManualExecutor();
   readonly resourceId = ResourceID.of('te-under-test');
   readonly rmLeader = new SettableLeaderRetrievalService();
@@ -59,7 +59,7 @@ export class TaskExecutorHarness {
 
   constructor(
     readonly rpc: RpcService,
-    private readonly options: HarnessOptions = {},
+    private readonly options: TestingBuilderOptions = {},
   ) {
     this.configuration = {
       numberSlots: options.numberSlots ?? 2,
@@ -174,7 +174,7 @@ export class TaskExecutorHarness {
   }
 
   // Flink's tests hand the TaskExecutor a TaskSlotTable and read it back (ThreadSafeTaskSlotTable);
-  // ours builds its own, so the harness reads that one. Read-only, and on the TaskExecutor's thread.
+  // ours builds its own, so the builder reads that one. Read-only, and on the TaskExecutor's thread.
   private slotTable(): TaskSlotTable {
     return (this.taskExecutor as unknown as { readonly taskSlotTable: TaskSlotTable }).taskSlotTable;
   }

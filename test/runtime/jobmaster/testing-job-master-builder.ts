@@ -50,7 +50,7 @@ export const kRetry: RetryingRegistrationConfiguration = {
   refusedDelayMs: 700,
 };
 
-export interface HarnessOptions {
+export interface TestingBuilderOptions {
   /** Number of tasks of the job; task i is called with argument i. Default 1. */
   readonly tasks?: number;
   readonly restart?: { readonly attempts?: number; readonly delayMs?: number };
@@ -65,7 +65,7 @@ export interface RegisteredTaskExecutor {
   readonly accepted: SlotOffer[];
 }
 
-export class JobMasterHarness {
+export class TestingJobMasterBuilder {
   readonly manual = new ManualExecutor();
   readonly rmLeader = new SettableLeaderRetrievalService();
   readonly heartbeatServices: HeartbeatServices;
@@ -81,7 +81,7 @@ export class JobMasterHarness {
 
   constructor(
     readonly rpc: RpcService,
-    options: HarnessOptions = {},
+    options: TestingBuilderOptions = {},
   ) {
     this.rpcTimeoutMs = options.rpcTimeoutMs ?? kRpcTimeoutMs;
     this.heartbeatServices = new HeartbeatServices(kHeartbeatInterval, kHeartbeatTimeout, 2, this.manual);
