@@ -217,6 +217,29 @@ describe('Jobs on a MiniCluster', function () {
     expect(await next.result).to.deep.equal([10, 12]);
   });
 
+  it('serves the next job with the same warm task workers: the same thread ids', async () => {
+    const c = await startCluster({ taskExecutors: 2, slotsPerTaskExecutor: 1 });
+    const threadsOf = async () =>
+      new Set(
+        (await c.submitJob({ tasks: Array.from({ length: 6 }, () => task('whereAmI')) }).result) as number[],
+      );
+    const first = await threadsOf();
+    expect(first.size).to.equal(2);
+    expect(await threadsOf()).to.deep.equal(first);
+    expect(await threadsOf()).to.deep.equal(first);
+  });
+
+  it('after a cancel, the next job runs on fresh task workers in the cancelled slots', async () => {
+    const c = await startCluster({ taskExecutors: 1, slotsPerTaskExecutor: 1 });
+    const [before] = (await c.submitJob({ tasks: [task('whereAmI')] }).result) as number[];
+    const spinning = c.submitJob({ tasks: [task('forever')] });
+    await firstChange(spinning, (change) => change.state === 'RUNNING');
+    await spinning.cancel();
+    await spinning.result.catch(() => {});
+    const [after] = (await c.submitJob({ tasks: [task('whereAmI')] }).result) as number[];
+    expect(after).to.be.a('number').and.not.equal(before);
+  });
+
   it('leaves no worker running once the cluster is closed, even with a job still running', async () => {
     const c = await startCluster({ taskExecutors: 2 });
     const job = c.submitJob({ tasks: [task('forever'), task('forever')] });

@@ -1,14 +1,14 @@
-// The task worker threads of a TaskExecutor's slots: one SlotWorker per
-// allocation, made when the allocation's first task is submitted and ended when
-// the slot is freed. Flink gives every Task a thread of its own; here a slot's
-// tasks take turns on the slot's worker (see task/slot-worker.ts).
+// The task worker threads of a TaskExecutor's slots: one SlotWorker per slot
+// index, started when the slot is first allocated and kept warm from one
+// allocation, and one job, to the next (see task/slot-worker.ts for how jobs
+// stay apart on a shared thread). Flink gives every Task a thread of its own;
+// here a slot's tasks take turns on the slot's worker. closeAll() ends them.
 
-import type { AllocationID, ResourceID } from '../types/ids.js';
+import type { ResourceID } from '../types/ids.js';
 import { SlotWorker } from './task/slot-worker.js';
 
 export class SlotWorkers {
-  private readonly workers = new Map<AllocationID, SlotWorker>();
-  private readonly closing = new Set<Promise<void>>();
+  private readonly workers = new Map<number, SlotWorker>();
 
   constructor(
     /** The slot's task worker entry (workers/task-slot-worker.js). */
@@ -16,30 +16,36 @@ export class SlotWorkers {
     private readonly resourceId: ResourceID,
   ) {}
 
-  /** The worker of the allocation's slot, made on first use; it starts its thread with its first task. */
-  of(allocationId: AllocationID): SlotWorker {
-    let worker = this.workers.get(allocationId);
+  /** The worker of slot `index`, made on first use. */
+  of(index: number): SlotWorker {
+    let worker = this.workers.get(index);
     if (!worker) {
-      // One worker per allocation, not per slot index: a job's modules and globals must not meet the next job's.
-      worker = new SlotWorker(this.entry, `task slot ${allocationId} of ${this.resourceId}`);
-      this.workers.set(allocationId, worker);
+      worker = new SlotWorker(this.entry, `task slot ${index} of ${this.resourceId}`);
+      this.workers.set(index, worker);
     }
     return worker;
   }
 
-  /** Ends the allocation's worker, if it has one; closeAll waits for it. */
-  close(allocationId: AllocationID): void {
-    const worker = this.workers.get(allocationId);
-    if (!worker) return;
-    this.workers.delete(allocationId);
-    const closing = worker.close();
-    this.closing.add(closing);
-    void closing.then(() => this.closing.delete(closing));
+  /** Slot `index` was allocated: its worker starts now, if it is not running, so its first task finds it warm. */
+  allocated(index: number): void {
+    this.of(index).prestart();
   }
 
-  /** Ends every worker; settles once every thread, also those closing already, has exited. */
+  /** Slot `index` was freed; its worker stays for the next allocation, unless it is due to be recycled. */
+  freed(index: number): void {
+    this.workers.get(index)?.released();
+  }
+
+  /** The thread ids of the live slot workers, by slot index. */
+  threadIds(): Map<number, number> {
+    const ids = new Map<number, number>();
+    for (const [index, worker] of this.workers)
+      if (worker.threadId !== undefined) ids.set(index, worker.threadId);
+    return ids;
+  }
+
+  /** Ends every worker; settles once every thread has exited. */
   async closeAll(): Promise<void> {
-    for (const allocationId of [...this.workers.keys()]) this.close(allocationId);
-    await Promise.all(this.closing);
+    await Promise.all([...this.workers.values()].map((worker) => worker.close()));
   }
 }

@@ -306,7 +306,8 @@ export class TaskExecutor
     if (this.taskSlotTable.getTask(executionId) !== undefined) {
       throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
     }
-    const task = new Task(tdd, this.slotWorkers.of(allocationId), connection.taskManagerActions);
+    const slotWorker = this.slotWorkers.of(this.taskSlotTable.getIndexOf(allocationId));
+    const task = new Task(tdd, slotWorker, connection.taskManagerActions);
     let added: boolean;
     try {
       added = this.taskSlotTable.addTask(task);
@@ -384,6 +385,7 @@ export class TaskExecutor
       ) {
         throw new SlotAllocationError('Could not allocate slot.');
       }
+      this.slotWorkers.allocated(index);
     } else if (!table.isAllocated(index, jobId, allocationId)) {
       const current = table.getCurrentAllocation(index) as AllocationID;
       const owner = table.getOwningJob(current) as JobID;
@@ -402,7 +404,7 @@ export class TaskExecutor
       jobId = this.taskSlotTable.getOwningJob(allocationId);
       const index = this.taskSlotTable.freeSlot(allocationId, cause);
       if (index !== -1) {
-        this.slotWorkers.close(allocationId);
+        this.slotWorkers.freed(index);
         this.resourceManager.notifySlotAvailable(SlotID.of(this.resourceId, index), allocationId);
       }
     } catch (error) {

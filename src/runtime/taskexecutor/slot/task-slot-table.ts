@@ -208,6 +208,11 @@ export class TaskSlotTable<T extends TaskSlotPayload = TaskSlotPayload> {
     return this.allocatedSlots.get(allocationId)?.jobId;
   }
 
+  /** The index of the allocation's slot. Throws SlotNotFoundError for an unknown allocation. */
+  getIndexOf(allocationId: AllocationID): number {
+    return this.getExistingSlot(allocationId).index;
+  }
+
   getCurrentAllocation(index: number): AllocationID | undefined {
     return this.taskSlots.get(index)?.allocationId;
   }

@@ -1,22 +1,40 @@
 // The thread a slot's tasks run on: one node:worker_threads Worker per slot,
-// started for the slot's first task and kept for the next ones (a worker costs
-// ~20 ms to start, a tiny task microseconds). Flink gives every Task its own
-// thread; here a slot's tasks take turns on its worker, in submission order.
+// kept warm for as long as the TaskExecutor lives. It is started when the slot
+// is first allocated, before its first task arrives, and it serves every job
+// the slot is allocated to after that (a worker costs ~20 ms to start, a tiny
+// task microseconds). Flink gives every Task its own thread; here a slot's tasks
+// take turns on its worker, in submission order.
+//
+// Jobs share the thread but not their modules: each job imports a task module
+// under its own cache key (see workers/task-slot-worker.ts), so the next job's
+// tasks get fresh module instances. What a module does to globalThis is
+// shared, as are the modules it imports itself; a worker that has served
+// kRecycleAfterJobs jobs is replaced when its slot is freed, so module
+// instances of old jobs cannot pile up without end.
 //
 // Ending a running task ends the worker: JavaScript cannot interrupt a function,
-// but terminate() stops even `while (true) {}`. The next task starts a fresh
-// worker, as it does after a worker that died on its own.
+// but terminate() stops even `while (true) {}`. A worker that is ended, crashes
+// or runs out of memory is replaced at once, in the background, so the next
+// task does not wait for a thread to start.
 
 import { Worker } from 'node:worker_threads';
 
 import type { SerializedError } from '../../../actor/error-codec.js';
+import { getLogger } from '../../../actor/logger.js';
 import { trackWorker } from '../../../rpc/worker-registry.js';
+import type { JobID } from '../../types/ids.js';
 import type { TaskInvokable } from '../../types/task-deployment-descriptor.js';
 import { TaskInvokableError, TaskWorkerExitedError } from './task-errors.js';
-import type { TaskRunReply } from './task-slot-worker-protocol.js';
+import type { TaskRunReply, TaskRunRequest } from './task-slot-worker-protocol.js';
+
+const log = getLogger('SlotWorker');
+
+/** Distinct jobs a worker serves before it is replaced, when its slot is next freed. */
+export const kRecycleAfterJobs = 32;
 
 /** What the slot worker runs, and whom it tells how the run went. Exactly one outcome per run. */
 export interface SlotWorkerJob {
+  readonly jobId: JobID;
   readonly invokable: TaskInvokable;
   /** The worker has been handed the job. */
   onRunning(): void;
@@ -29,10 +47,14 @@ export interface SlotWorkerJob {
 
 export class SlotWorker {
   private worker: Worker | undefined;
+  /** The jobs the current worker has served, for recycling. */
+  private jobsServed = new Set<JobID>();
   private running: SlotWorkerJob | undefined;
   private readonly queue: SlotWorkerJob[] = [];
   /** Set while a worker is being ended on purpose; nothing is dispatched until it is gone. */
   private retiring: Promise<void> | undefined;
+  /** Every worker still being ended, so that close() settles once all of them are gone. */
+  private readonly ending = new Set<Promise<void>>();
   private lastError: Error | undefined;
   private closing: Promise<void> | undefined;
 
@@ -44,6 +66,17 @@ export class SlotWorker {
   /** The thread id of the live worker, if there is one. */
   get threadId(): number | undefined {
     return this.worker?.threadId;
+  }
+
+  /** Starts the worker now, if it is not running, so that the first task finds it warm. */
+  prestart(): void {
+    if (this.worker || this.closing) return;
+    try {
+      this.startWorker();
+    } catch (error) {
+      // The first task will try again and report why it could not.
+      log.warn(`Could not start the worker of ${this.name} ahead of its tasks.`, error);
+    }
   }
 
   /** Runs `job` now if the slot is idle, else after the jobs before it. */
@@ -58,8 +91,8 @@ export class SlotWorker {
 
   /**
    * Takes `job` back: a waiting job leaves the queue; a running one ends the
-   * worker. Settles once the job's code can no longer run. No outcome is reported
-   * for an aborted job.
+   * worker, and a fresh one starts in its place. Settles once the job's code can
+   * no longer run. No outcome is reported for an aborted job.
    */
   abort(job: SlotWorkerJob): Promise<void> {
     if (this.running === job) {
@@ -71,6 +104,13 @@ export class SlotWorker {
     return Promise.resolve();
   }
 
+  /** The slot was freed: a worker that has served many jobs is replaced now, while nothing runs. */
+  released(): void {
+    if (this.running || this.queue.length > 0 || this.jobsServed.size < kRecycleAfterJobs) return;
+    log.debug(`Recycling the worker of ${this.name} after ${this.jobsServed.size} jobs.`);
+    void this.retireWorker();
+  }
+
   /** Ends the worker for good; jobs still here are lost. Settles once the thread has exited. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
@@ -78,7 +118,9 @@ export class SlotWorker {
     const jobs = this.running ? [this.running, ...this.queue] : [...this.queue];
     this.running = undefined;
     this.queue.length = 0;
-    this.closing = this.retireWorker();
+    this.closing = Promise.resolve();
+    void this.retireWorker();
+    this.closing = Promise.all(this.ending).then(() => {});
     for (const job of jobs) job.onWorkerLost(lost);
     return this.closing;
   }
@@ -95,8 +137,9 @@ export class SlotWorker {
       }
     }
     this.running = job;
+    const { module, exportName, args } = job.invokable;
     try {
-      worker.postMessage(job.invokable);
+      worker.postMessage({ jobId: job.jobId, module, exportName, args } satisfies TaskRunRequest);
     } catch (cause) {
       // Arguments that reached the TaskExecutor by RPC clone; this guards direct callers.
       this.running = undefined;
@@ -106,6 +149,7 @@ export class SlotWorker {
       this.dispatchNext();
       return;
     }
+    this.jobsServed.add(job.jobId);
     job.onRunning();
   }
 
@@ -124,6 +168,7 @@ export class SlotWorker {
     });
     worker.once('exit', (code) => this.onExit(worker, code));
     this.worker = worker;
+    this.jobsServed = new Set();
     this.lastError = undefined;
     return worker;
   }
@@ -139,6 +184,7 @@ export class SlotWorker {
     this.dispatchNext();
   }
 
+  /** The worker ended on its own: it crashed, exited or ran out of memory. */
   private onExit(worker: Worker, exitCode: number): void {
     if (worker !== this.worker) return;
     this.worker = undefined;
@@ -155,9 +201,11 @@ export class SlotWorker {
         ),
       );
     }
-    this.dispatchNext();
+    if (this.queue.length > 0) this.dispatchNext();
+    else this.prestart();
   }
 
+  /** Ends the current worker; unless closing, a fresh one starts at once in its place. */
   private retireWorker(): Promise<void> {
     const worker = this.worker;
     if (!worker) return this.retiring ?? Promise.resolve();
@@ -168,7 +216,11 @@ export class SlotWorker {
       () => {},
     );
     this.retiring = retiring;
+    this.ending.add(retiring);
+    // The replacement boots while the old thread is being ended; tasks wait for the old one to be gone.
+    this.prestart();
     void retiring.then(() => {
+      this.ending.delete(retiring);
       if (this.retiring === retiring) this.retiring = undefined;
       this.dispatchNext();
     });

@@ -6,21 +6,31 @@ import { expect } from 'chai';
 
 import type { SerializedError } from '../../../../src/actor/error-codec.js';
 import { liveWorkerCount } from '../../../../src/rpc/worker-registry.js';
-import { SlotWorker, type SlotWorkerJob } from '../../../../src/runtime/taskexecutor/task/slot-worker.js';
+import {
+  kRecycleAfterJobs,
+  SlotWorker,
+  type SlotWorkerJob,
+} from '../../../../src/runtime/taskexecutor/task/slot-worker.js';
 import {
   TaskInvokableError,
   TaskWorkerExitedError,
 } from '../../../../src/runtime/taskexecutor/task/task-errors.js';
 import { kTaskSlotWorkerEntry } from '../../../../src/worker-entries.js';
+import { JobID } from '../../../../src/runtime/types/ids.js';
 import type { TaskInvokable } from '../../../../src/runtime/types/task-deployment-descriptor.js';
 import { eventually } from '../../../support/eventually.js';
 import { invokable, kBlockingModule, kValuesModule, SpinFlags } from './testing-task-deployment.js';
+
+const kJob = JobID.generate();
 
 type Outcome = ['running'] | ['finished', unknown] | ['failed', SerializedError] | ['lost', Error];
 
 class RecordingJob implements SlotWorkerJob {
   readonly outcomes: Outcome[] = [];
-  constructor(readonly invokable: TaskInvokable) {}
+  constructor(
+    readonly invokable: TaskInvokable,
+    readonly jobId: JobID = kJob,
+  ) {}
   onRunning(): void {
     this.outcomes.push(['running']);
   }
@@ -107,14 +117,44 @@ describe('SlotWorker', () => {
     expect(liveWorkerCount()).to.equal(workersBefore);
   });
 
-  it('reports nothing for an aborted job, and settles once its worker is gone', async () => {
+  it('reports nothing for an aborted job, settles once its worker is gone, and has a fresh one up already', async () => {
     slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const flags = new SpinFlags();
     const job = new RecordingJob(invokable(kBlockingModule, 'spinForever', flags.buffer));
     slotWorker.submit(job);
+    const spinningThread = slotWorker.threadId;
     await flags.untilStarted();
     await slotWorker.abort(job);
-    expect(liveWorkerCount()).to.equal(workersBefore);
+    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+    expect(slotWorker.threadId).to.be.a('number').and.not.equal(spinningThread);
     expect(job.outcomes).to.deep.equal([['running']]);
+  });
+
+  it('starts its worker ahead of the first job when asked to, and runs that job on it', async () => {
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+    slotWorker.prestart();
+    const warm = slotWorker.threadId;
+    expect(warm).to.be.a('number');
+    const job = new RecordingJob(invokable(kValuesModule, 'currentThreadId'));
+    slotWorker.submit(job);
+    expect(await job.ended()).to.deep.equal(['finished', warm]);
+  });
+
+  it(`replaces a worker that has served ${kRecycleAfterJobs} jobs when its slot is freed, and no sooner`, async () => {
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+    const first = slotWorker;
+    const runJob = async (jobId: JobID) => {
+      const job = new RecordingJob(invokable(kValuesModule, 'currentThreadId'), jobId);
+      first.submit(job);
+      return (await job.ended())[1];
+    };
+    const thread = await runJob(JobID.generate());
+    for (let i = 1; i < kRecycleAfterJobs - 1; i++) await runJob(JobID.generate());
+    first.released();
+    expect(await runJob(JobID.generate()), 'after fewer jobs than the limit').to.equal(thread);
+    first.released();
+    const after = await runJob(JobID.generate());
+    expect(after).to.be.a('number').and.not.equal(thread);
+    await eventually(() => liveWorkerCount() === workersBefore + 1, 'the worn worker to exit');
   });
 });

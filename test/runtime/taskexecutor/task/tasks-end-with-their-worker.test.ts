@@ -1,7 +1,8 @@
 // A task that is cancelled, whose slot is freed, whose JobMaster is lost, or
 // whose TaskExecutor stops, ends together with its worker: even `while (true) {}`
 // stops, the final state follows once the worker has exited, and each task
-// reports exactly one final state. Ports TaskExecutorTest behaviour 47
+// reports exactly one final state. The slot gets a fresh worker at once; only a
+// TaskExecutor that stops leaves none. Ports TaskExecutorTest behaviour 47
 // (testTaskSlotTableTerminationOnShutdown) of reference/flink-runtime.md §4, and
 // after Flink's TaskTest (testCancelDuringInvoke) and TaskExecutor's
 // disconnectJobManagerConnection ("fail the job's tasks").
@@ -41,17 +42,21 @@ describe('Task: ends with its worker', () => {
     return executionId;
   }
 
+  const threadOf = invokable(kValuesModule, 'currentThreadId');
   const finalStates = (executionId: ExecutionAttemptID) =>
     bed.statesOf(executionId).filter((state) => isTerminalExecutionState(state.state));
 
   it('cancels a task stuck in `while (true) {}`: its worker ends, then CANCELED (testCancelDuringInvoke)', async () => {
+    const threadBefore = await bed.resultOf(threadOf);
     const executionId = await spinningForever();
-    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
 
     await bed.h.gateway.cancelTask(executionId, kRpcTimeoutMs);
     const final = await bed.finalStateOf(executionId);
     expect(final).to.deep.equal({ jobId: bed.jobId, executionId, state: 'CANCELED' });
-    expect(liveWorkerCount()).to.equal(workersBefore);
+    // The spinning thread is gone and a fresh one has taken its place.
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
+    expect(await bed.resultOf(threadOf)).to.not.equal(threadBefore);
     expect(bed.statesOf(executionId).map((state) => state.state)).to.deep.equal(['RUNNING', 'CANCELED']);
   });
 
@@ -86,7 +91,7 @@ describe('Task: ends with its worker', () => {
     expect(final.state).to.equal('FAILED');
     expect(final.error!.message).to.contain(`Disconnect from JobManager responsible for ${bed.jobId}`);
     expect(final.error!.cause!.message).to.contain('lost leadership');
-    expect(liveWorkerCount()).to.equal(workersBefore);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
     // The slot stays the job's, inactive, for its next leader.
     expect(bed.h.allocationsOf(bed.jobId)).to.have.members(bed.allocations);
   });
@@ -109,17 +114,19 @@ describe('Task: ends with its worker', () => {
     const [, slotId, allocationId] = bed.rm.callsOf('notifySlotAvailable')[0] as [string, SlotID, string];
     expect(slotId).to.deep.equal(SlotID.of(bed.h.resourceId, 0));
     expect(allocationId).to.equal(bed.allocations[0]);
-    expect(liveWorkerCount()).to.equal(workersBefore);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
   });
 
-  it('ends the idle worker of a slot that is freed', async () => {
-    await bed.resultOf(invokable(kValuesModule, 'add', 1, 1));
-    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+  it('keeps the idle worker of a freed slot warm for the slot’s next allocation', async () => {
+    const thread = await bed.resultOf(threadOf);
     await bed.h.gateway.freeSlot(bed.allocations[0]!, new FlinkError('done with it'), kRpcTimeoutMs);
-    await eventually(() => liveWorkerCount() === workersBefore, 'the slot’s worker to exit');
+    await drain();
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
+    await bed.nextJob();
+    expect(await bed.resultOf(threadOf)).to.equal(thread);
   });
 
-  it('stops only once the running task’s worker has ended, and fails the task (testTaskSlotTableTerminationOnShutdown)', async () => {
+  it('stops only once every slot’s worker has ended, and fails the running task (testTaskSlotTableTerminationOnShutdown)', async () => {
     const executionId = await spinningForever(0);
     await bed.resultOf(invokable(kValuesModule, 'add', 1, 1), 1);
     expect(liveWorkerCount()).to.equal(workersBefore + 2);

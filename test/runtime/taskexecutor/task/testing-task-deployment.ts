@@ -43,9 +43,9 @@ export interface TestingTaskDeploymentOptions extends TestingBuilderOptions {
 }
 
 export class TestingTaskDeployment {
-  readonly jobId = JobID.generate();
+  jobId = JobID.generate();
   /** The job's activated allocations, by slot index. */
-  readonly allocations: AllocationID[] = [];
+  allocations: AllocationID[] = [];
   rm!: TestingResourceManager;
   jm!: TestingJobMaster;
 
@@ -62,16 +62,34 @@ export class TestingTaskDeployment {
     });
     const bed = new TestingTaskDeployment(h);
     bed.rm = await h.startRegistered();
-    bed.jm = h.startJobMaster(options.jobMaster);
+    await bed.deployJob(options);
+    return bed;
+  }
+
+  /**
+   * The job ends (its slots are freed) and a new job, with a JobMaster of its
+   * own, gets the same slots under new allocations.
+   */
+  async nextJob(options: TestingTaskDeploymentOptions = {}): Promise<void> {
+    for (const allocationId of this.allocations) {
+      await this.h.gateway.freeSlot(allocationId, new Error('the job is done'), kRpcTimeoutMs);
+    }
+    this.jobId = JobID.generate();
+    this.allocations = [];
+    await this.deployJob(options);
+  }
+
+  private async deployJob(options: TestingTaskDeploymentOptions): Promise<void> {
+    const h = this.h;
+    this.jm = h.startJobMaster(options.jobMaster);
     const slots = options.activeSlots ?? h.configuration.numberSlots;
     for (let index = 0; index < slots; index++) {
       const allocationId = AllocationID.generate();
-      bed.allocations.push(allocationId);
-      await h.requestSlot(bed.rm, index, bed.jobId, allocationId);
+      this.allocations.push(allocationId);
+      await h.requestSlot(this.rm, index, this.jobId, allocationId);
     }
-    h.announceJobLeader(bed.jobId, bed.jm);
-    await eventually(() => h.activeAllocationsOf(bed.jobId).length === slots, 'the slots active');
-    return bed;
+    h.announceJobLeader(this.jobId, this.jm);
+    await eventually(() => h.activeAllocationsOf(this.jobId).length === slots, 'the slots active');
   }
 
   /** Submits `task` into slot `slot` as the job's JobMaster; resolves with its execution id once acknowledged. */

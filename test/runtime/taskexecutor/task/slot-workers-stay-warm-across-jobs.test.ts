@@ -1,7 +1,8 @@
-// Each slot has one worker thread, started with its first task and kept for the
-// next ones; a cancelled task takes its worker with it, and a worker that dies
-// on its own fails the task it was running. Either way the slot's next task
-// gets a fresh worker. threadlink's own behaviour: Flink starts a thread per task.
+// Each slot has one worker thread, started when the slot is allocated and kept
+// warm for its next tasks and its next jobs, whose modules it keeps apart. A
+// cancelled task takes its worker with it and a worker that dies on its own fails
+// the task it was running; either way a fresh worker starts at once, in the
+// background. threadlink's own behaviour: Flink starts a thread per task.
 
 import { expect } from 'chai';
 
@@ -9,6 +10,7 @@ import { liveWorkerCount } from '../../../../src/rpc/worker-registry.js';
 import { TaskWorkerExitedError } from '../../../../src/runtime/taskexecutor/task/task-errors.js';
 import { SerializedThrowable } from '../../../../src/runtime/types/serialized-throwable.js';
 import type { TaskExecutionState } from '../../../../src/runtime/types/task-execution-state.js';
+import { eventually } from '../../../support/eventually.js';
 import { useRpcService } from '../../../support/paths.js';
 import {
   invokable,
@@ -22,7 +24,7 @@ import {
 
 const threadOf = invokable(kValuesModule, 'currentThreadId');
 
-describe('Task: one worker per slot', () => {
+describe('Task: one warm worker per slot, across jobs', () => {
   const service = useRpcService();
   let bed: TestingTaskDeployment;
   let workersBefore: number;
@@ -31,15 +33,15 @@ describe('Task: one worker per slot', () => {
     bed = await TestingTaskDeployment.start(service.rpc);
   });
 
-  it('starts no worker before the slot’s first task', () => {
-    expect(liveWorkerCount()).to.equal(workersBefore);
+  it('starts each slot’s worker when the slot is allocated, before its first task', () => {
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
   });
 
   it('runs the next task of a slot on the same worker', async () => {
     const first = await bed.resultOf(threadOf);
     const second = await bed.resultOf(threadOf);
     expect(second).to.equal(first);
-    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
   });
 
   it('gives each slot its own worker', async () => {
@@ -47,6 +49,21 @@ describe('Task: one worker per slot', () => {
     const inSlot1 = await bed.resultOf(threadOf, 1);
     expect(inSlot1).to.not.equal(inSlot0);
     expect(liveWorkerCount()).to.equal(workersBefore + 2);
+  });
+
+  it('serves the next job in a slot on the same threads', async () => {
+    const firstJob = [await bed.resultOf(threadOf, 0), await bed.resultOf(threadOf, 1)];
+    await bed.nextJob();
+    const secondJob = [await bed.resultOf(threadOf, 0), await bed.resultOf(threadOf, 1)];
+    expect(secondJob).to.deep.equal(firstJob);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
+  });
+
+  it('gives the next job fresh instances of its task modules, and keeps them within a job', async () => {
+    const countCalls = invokable(kValuesModule, 'countCalls');
+    expect([await bed.resultOf(countCalls), await bed.resultOf(countCalls)]).to.deep.equal([1, 2]);
+    await bed.nextJob();
+    expect([await bed.resultOf(countCalls), await bed.resultOf(countCalls)]).to.deep.equal([1, 2]);
   });
 
   it('runs the tasks of one slot one after another, in submission order', async () => {
@@ -65,17 +82,19 @@ describe('Task: one worker per slot', () => {
     expect(order).to.deep.equal([spinning, spinning, waiting, waiting]);
   });
 
-  it('replaces the worker after a cancelled task', async () => {
+  it('replaces the worker after a cancelled task at once, before the next task asks for it', async () => {
     const before = await bed.resultOf(threadOf);
     const flags = new SpinFlags();
     const spinning = await bed.submit(invokable(kBlockingModule, 'spinForever', flags.buffer));
     await flags.untilStarted();
     await bed.h.gateway.cancelTask(spinning, kRpcTimeoutMs);
     await bed.finalStateOf(spinning);
+    // The old thread has exited and its replacement is already up: still one worker per slot.
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
 
     const after = await bed.resultOf(threadOf);
     expect(after).to.not.equal(before);
-    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
   });
 
   it('fails the task whose worker calls process.exit, with ERR_TASK_WORKER_EXITED and the exit code', async () => {
@@ -103,11 +122,12 @@ describe('Task: one worker per slot', () => {
     expect(await bed.resultOf(threadOf)).to.equal(before);
   });
 
-  it('starts a fresh worker for the task after one whose worker died', async () => {
+  it('starts a fresh worker at once after one that died, for the slot’s next task', async () => {
     const before = await bed.resultOf(threadOf);
     await bed.run(invokable(kCrashingModule, 'exitProcess', 1));
+    await eventually(() => liveWorkerCount() === workersBefore + 2, 'the replacement worker');
     const after = await bed.resultOf(threadOf);
     expect(after).to.not.equal(before);
-    expect(liveWorkerCount()).to.equal(workersBefore + 1);
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
   });
 });
