@@ -31,6 +31,11 @@ export interface JobMasterGateway extends FencedRpcGateway<JobMasterId> {
   disconnectTaskManager(resourceId: ResourceID, cause: Error): Promise<Acknowledge>;
   /** A TaskExecutor reports that an execution changed state (RUNNING, FINISHED, FAILED, CANCELED). */
   updateTaskExecutionState(taskExecutionState: TaskExecutionState): Promise<Acknowledge>;
+  /**
+   * The state changes of one turn of a TaskExecutor, in order, as one message
+   * without a reply. What goes astray is found by heartbeat reconciliation.
+   */
+  updateTaskExecutionStates(taskExecutionStates: readonly TaskExecutionState[]): void;
   /** The ResourceManager `resourceId` asks for a heartbeat. */
   heartbeatFromResourceManager(resourceId: ResourceID): Promise<void>;
   /** The ResourceManager `resourceManagerId` has let this JobMaster go; register again. */
@@ -44,6 +49,7 @@ export const JobMasterGateway = defineGateway<JobMasterGateway>('JobMasterGatewa
   heartbeatFromTaskManager: 'ask',
   disconnectTaskManager: 'ask',
   updateTaskExecutionState: 'ask',
+  updateTaskExecutionStates: 'tell',
   heartbeatFromResourceManager: 'ask',
   disconnectResourceManager: 'tell',
 });

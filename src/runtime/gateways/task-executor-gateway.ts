@@ -14,6 +14,7 @@ import type {
   ResourceManagerId,
 } from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';
+import type { SerializedThrowable } from '../types/serialized-throwable.js';
 import type { SlotID } from '../types/slot-id.js';
 import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
 
@@ -41,6 +42,16 @@ export interface TaskExecutorGateway extends RpcGateway {
     jobMasterId: JobMasterId,
     timeoutMs: number,
   ): Promise<Acknowledge>;
+  /**
+   * submitTask for several tasks at once, as a JobMaster deploys what one turn
+   * of its scheduler placed on this TaskExecutor. The answer has one entry per
+   * descriptor, in order: null when the task was accepted, else why it was not.
+   */
+  submitTasks(
+    tdds: readonly TaskDeploymentDescriptor[],
+    jobMasterId: JobMasterId,
+    timeoutMs: number,
+  ): Promise<(SerializedThrowable | null)[]>;
   /** Cancels an execution: its worker is ended and it reports CANCELED. Unknown ids fail. */
   cancelTask(executionId: ExecutionAttemptID, timeoutMs: number): Promise<Acknowledge>;
   /** Frees the slot of `allocationId`; always acknowledged, even if it is unknown. */
@@ -62,6 +73,7 @@ export interface TaskExecutorGateway extends RpcGateway {
 export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecutorGateway', {
   requestSlot: { timeoutArg: 6 },
   submitTask: { timeoutArg: 2 },
+  submitTasks: { timeoutArg: 2 },
   cancelTask: { timeoutArg: 1 },
   freeSlot: { timeoutArg: 2 },
   freeInactiveSlots: 'tell',

@@ -19,6 +19,7 @@ import { SerializedThrowable } from '../types/serialized-throwable.js';
 import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
 import type { TaskExecutionState } from '../types/task-execution-state.js';
 import { WaitingVertices, type Execution, type ExecutionVertex } from './execution.js';
+import { ExecutionDeployer } from './execution-deployer.js';
 import type { ExecutionGraph } from './execution-graph.js';
 import {
   ExecutionGraphError,
@@ -51,12 +52,14 @@ export interface SchedulerContext {
 export class DefaultScheduler {
   private readonly graph: ExecutionGraph;
   private readonly waiting = new WaitingVertices();
+  private readonly deployer: ExecutionDeployer;
   /** Why the job is failing or cancelling; the job's error once it ends. */
   private terminationCause: Error | undefined;
   private terminationTimer: ScheduledTask | undefined;
 
   constructor(private readonly context: SchedulerContext) {
     this.graph = context.graph;
+    this.deployer = new ExecutionDeployer(context.jobMasterId, context.rpcTimeoutMs);
   }
 
   getStatus(): JobStatus {
@@ -110,7 +113,7 @@ export class DefaultScheduler {
         }
         break;
       case ExecutionState.FINISHED:
-        this.markFinished(execution, state.result);
+        this.markFinished(execution, state.result, state.durationMs);
         break;
       case ExecutionState.FAILED:
         this.failExecution(execution, this.errorOf(state, 'failed'));
@@ -199,12 +202,12 @@ export class DefaultScheduler {
       attemptNumber: execution.attemptNumber,
       invokable: execution.vertex.invokable,
     };
-    slot.gateway.submitTask(tdd, this.context.jobMasterId, this.context.rpcTimeoutMs).then(
+    this.deployer.deploy(slot.resourceId, slot.gateway, tdd, {
       // Set directly (this thread, no mailbox turn): it is only read by heartbeat reconciliation.
-      () => {
+      accepted: () => {
         if (this.graph.isInFlight(execution)) execution.deployed = true;
       },
-      (error: unknown) =>
+      failed: (error: unknown) =>
         this.context.runAsync(() => {
           if (!this.graph.isInFlight(execution)) return;
           if (error instanceof RecipientUnreachableError) {
@@ -221,11 +224,18 @@ export class DefaultScheduler {
             }),
           );
         }),
-    );
+    });
   }
 
-  private markFinished(execution: Execution, result: unknown): void {
-    if (!this.retire(execution, ExecutionState.FINISHED)) return;
+  /** `durationMs`: how long it ran, as its TaskExecutor measured; it stands in for a RUNNING that was left out. */
+  private markFinished(execution: Execution, result: unknown, durationMs: number | undefined): void {
+    if (!this.graph.isInFlight(execution) || isTerminalExecutionState(execution.state)) return;
+    if (execution.state === ExecutionState.DEPLOYING) {
+      // Listeners still see every task pass through RUNNING.
+      this.graph.emit(execution.vertex, execution, ExecutionState.RUNNING);
+    }
+    const ranForMs = durationMs ?? this.context.clock.now() - execution.runningSince;
+    if (!this.retire(execution, ExecutionState.FINISHED, ranForMs)) return;
     const allFinished = this.graph.recordResult(execution, result);
     this.graph.emitExecution(execution);
     if (this.graph.getStatus() === JobStatus.RUNNING) {
@@ -299,15 +309,11 @@ export class DefaultScheduler {
     this.checkTerminationComplete();
   }
 
-  /** Ends an execution's time in flight and gives its slot back. False if it already had. */
-  private retire(execution: Execution, state: ExecutionState): boolean {
+  /** Ends an execution's time in flight and gives its slot back; `ranForMs` if it finished. False if it already had. */
+  private retire(execution: Execution, state: ExecutionState, ranForMs?: number): boolean {
     if (!this.graph.retire(execution, state)) return false;
     if (execution.slot) {
-      this.context.slotPool.releaseAssignment(
-        execution.slot.allocationId,
-        execution.executionId,
-        state === ExecutionState.FINISHED ? this.context.clock.now() - execution.runningSince : undefined,
-      );
+      this.context.slotPool.releaseAssignment(execution.slot.allocationId, execution.executionId, ranForMs);
     }
     return true;
   }

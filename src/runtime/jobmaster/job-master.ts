@@ -327,6 +327,17 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     return Acknowledge;
   }
 
+  updateTaskExecutionStates(states: readonly TaskExecutionState[]): void {
+    for (const state of states) {
+      try {
+        this.scheduler.updateTaskExecutionState(state);
+      } catch (error) {
+        // A tell has no one to answer: an execution already gone (cancelled, failed over) is expected.
+        log.debug(`Ignoring the state ${state.state} of ${state.executionId}: ${messageOf(error)}`);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ ResourceManager-facing RPCs
 
   heartbeatFromResourceManager(resourceId: ResourceID): Promise<void> {

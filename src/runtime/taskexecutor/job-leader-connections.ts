@@ -26,6 +26,7 @@ import { SlotNotFoundError } from './slot/slot-errors.js';
 import type { TaskSlotTable } from './slot/task-slot-table.js';
 import type { SlotOffers } from './slot-offers.js';
 import type { Task } from './task/task.js';
+import { TaskExecutionStateBatch } from './task-state-updates.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -67,6 +68,8 @@ export class JobLeaderConnections implements JobLeaderListener {
         },
         retrievePayload: (resourceId) => {
           const connection = context.jobTable.getConnectionByResourceId(resourceId);
+          // States the report leaves out must reach the JobMaster first (see task-state-updates.ts).
+          connection?.stateUpdates.flush();
           const tasks = connection ? context.taskSlotTable.getTasks(connection.jobId) : [];
           return { executionDeploymentReport: tasks.map((task) => task.executionId) };
         },
@@ -127,6 +130,7 @@ export class JobLeaderConnections implements JobLeaderListener {
   disconnect(connection: JobManagerConnection, cause: Error): void {
     const { jobTable, taskSlotTable } = this.context;
     jobTable.disconnect(connection);
+    connection.stateUpdates.flush();
     const failure = new FlinkError(`Disconnect from JobManager responsible for ${connection.jobId}.`, {
       cause,
     });
@@ -165,6 +169,7 @@ export class JobLeaderConnections implements JobLeaderListener {
         updateTaskExecutionState: (task, state) =>
           this.context.runAsync(() => this.context.updateTaskExecutionState(connection, task, state)),
       },
+      stateUpdates: new TaskExecutionStateBatch(gateway, this.context.executor),
     };
     jobTable.connect(connection);
     this.heartbeatManager.monitorTarget(registration.resourceId, {

@@ -7,6 +7,7 @@
 import type { JobMasterGateway } from '../gateways/job-master-gateway.js';
 import type { JobID, JobMasterId, ResourceID } from '../types/ids.js';
 import type { TaskManagerActions } from './task/task-manager-actions.js';
+import type { TaskExecutionStateBatch } from './task-state-updates.js';
 
 /** A registered JobMaster, as Flink's JobTable.Connection: what was agreed at registration. */
 export interface JobManagerConnection {
@@ -17,6 +18,8 @@ export interface JobManagerConnection {
   readonly resourceId: ResourceID;
   /** The tasks submitted under this connection report through these. */
   readonly taskManagerActions: TaskManagerActions;
+  /** Their state changes, on their way to the JobMaster. */
+  readonly stateUpdates: TaskExecutionStateBatch;
 }
 
 export class JobTable {

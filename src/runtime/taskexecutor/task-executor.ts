@@ -41,6 +41,7 @@ import type {
   ResourceManagerId,
 } from '../types/ids.js';
 import { ResourceProfile } from '../types/resource-profile.js';
+import { SerializedThrowable } from '../types/serialized-throwable.js';
 import { SlotID } from '../types/slot-id.js';
 import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
 import type { TaskExecutionState } from '../types/task-execution-state.js';
@@ -58,7 +59,6 @@ import type { TimeoutTicket } from './slot/timer-service.js';
 import { SlotOffers } from './slot-offers.js';
 import { SlotWorkers } from './slot-workers.js';
 import { Task } from './task/task.js';
-import { reportTaskExecutionState } from './task-state-updates.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
 
 const log = getLogger('TaskExecutor');
@@ -284,6 +284,27 @@ export class TaskExecutor
    * becomes active, even if its offer has not been answered yet.
    */
   submitTask(tdd: TaskDeploymentDescriptor, jobMasterId: JobMasterId): Promise<Acknowledge> {
+    this.startTask(tdd, jobMasterId);
+    return Promise.resolve(Acknowledge);
+  }
+
+  /** submitTask for each descriptor, in order; a refused one does not keep the others from running. */
+  submitTasks(
+    tdds: readonly TaskDeploymentDescriptor[],
+    jobMasterId: JobMasterId,
+  ): Promise<(SerializedThrowable | null)[]> {
+    const outcomes = tdds.map((tdd) => {
+      try {
+        this.startTask(tdd, jobMasterId);
+        return null;
+      } catch (error) {
+        return SerializedThrowable.of(error);
+      }
+    });
+    return Promise.resolve(outcomes);
+  }
+
+  private startTask(tdd: TaskDeploymentDescriptor, jobMasterId: JobMasterId): void {
     const { jobId, allocationId, executionId } = tdd;
     const connection = this.jobTable.getConnection(jobId);
     if (!connection) {
@@ -316,7 +337,6 @@ export class TaskExecutor
     }
     if (!added) throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
     task.start();
-    return Promise.resolve(Acknowledge);
   }
 
   /** Cancels a task: its worker is ended, then CANCELED goes to its JobMaster. */
@@ -456,7 +476,7 @@ export class TaskExecutor
       this.taskSlotTable.removeTask(task.executionId);
     }
     log.debug('Task', task.executionId, 'switched to', state.state);
-    reportTaskExecutionState(connection.gateway, state);
+    connection.stateUpdates.add(state);
   }
 
   private onFatalError(error: Error): void {

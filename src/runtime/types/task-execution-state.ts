@@ -14,4 +14,10 @@ export interface TaskExecutionState {
   readonly result?: unknown;
   /** Why the execution FAILED (or CANCELED). */
   readonly error?: SerializedThrowable;
+  /**
+   * How long the task ran on its worker, as the TaskExecutor measured it
+   * (FINISHED only). It stands in for the RUNNING report, which a TaskExecutor
+   * leaves out when FINISHED follows in the same batch.
+   */
+  readonly durationMs?: number;
 }

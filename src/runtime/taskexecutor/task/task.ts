@@ -24,6 +24,8 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   readonly allocationId: AllocationID;
   readonly invokable: TaskInvokable;
   private state: ExecutionState = ExecutionState.CREATED;
+  /** When the worker was handed the task: FINISHED reports how long it ran. */
+  private runningSince = 0;
 
   constructor(
     readonly tdd: TaskDeploymentDescriptor,
@@ -62,6 +64,7 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   onRunning(): void {
     if (this.state !== ExecutionState.DEPLOYING) return;
     this.state = ExecutionState.RUNNING;
+    this.runningSince = performance.now();
     this.actions.updateTaskExecutionState(this, {
       jobId: this.jobId,
       executionId: this.executionId,
@@ -77,6 +80,7 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
       executionId: this.executionId,
       state: ExecutionState.FINISHED,
       result: value,
+      durationMs: performance.now() - this.runningSince,
     });
   }
 

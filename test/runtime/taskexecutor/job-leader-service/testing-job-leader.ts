@@ -182,6 +182,7 @@ export class ManualJobMasterGateway implements JobMasterGateway {
   async updateTaskExecutionState(): Promise<Acknowledge> {
     return Acknowledge;
   }
+  updateTaskExecutionStates(): void {}
   async heartbeatFromResourceManager(): Promise<void> {}
   disconnectResourceManager(): void {}
   getAddress(): string {

@@ -72,11 +72,28 @@ describe('TaskExecutor: responsive while tasks run', () => {
       flags.map((f, slot) => bed.submit(invokable(kBlockingModule, 'spinUntilReleased', f.buffer), slot)),
     );
     await Promise.all(flags.map((f) => f.untilStarted()));
+    await Promise.all(executions.map((executionId) => bed.runningOf(executionId)));
 
     await bed.h.gateway.heartbeatFromResourceManager(bed.rm.resourceId);
     await eventually(() => bed.rm.callsOf('heartbeatFromTaskManager').length === 1, 'the heartbeat answer');
     for (const executionId of executions) expect(bed.statesOf(executionId)).to.have.lengthOf(1);
     for (const f of flags) f.release();
+  });
+
+  it('sends the states it holds before it answers a JobMaster heartbeat, so the report never overtakes them', async () => {
+    const flags = new SpinFlags();
+    const executionId = await bed.submit(invokable(kBlockingModule, 'spinUntilReleased', flags.buffer));
+    await flags.untilStarted();
+    // RUNNING waits for its report (manual time does not move); the heartbeat takes it along first.
+    expect(bed.statesOf(executionId)).to.deep.equal([]);
+    await heartbeat();
+    const order = bed.jm.calls.map((call) => call.method);
+    expect(order.indexOf('updateTaskExecutionState')).to.be.within(
+      0,
+      order.indexOf('heartbeatFromTaskManager'),
+    );
+    flags.release();
+    await bed.finalStateOf(executionId);
   });
 
   it('lists an execution in the heartbeat until it has ended', async () => {

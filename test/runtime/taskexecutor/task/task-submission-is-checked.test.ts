@@ -130,7 +130,8 @@ describe('TaskExecutor: submitTask and cancelTask are checked', () => {
       const final = await bed.finalStateOf(tdd.executionId);
       await drain();
       expect(final.state).to.equal('FINISHED');
-      expect(bed.statesOf(tdd.executionId)).to.have.lengthOf(2);
+      // One task ran under that id: the duplicate left no states of its own.
+      expect(bed.statesOf(tdd.executionId).map((state) => state.state)).to.deep.equal(['FINISHED']);
     });
 
     it('refuses to cancel an execution it does not know, with ERR_TASK_NOT_FOUND', async () => {
@@ -171,10 +172,10 @@ describe('TaskExecutor: submitTask and cancelTask are checked', () => {
     expect(slotId).to.deep.equal(SlotID.of(h.resourceId, 1));
     expect(freed).to.equal(allocation2);
     await eventually(
-      () => jm.callsOf('updateTaskExecutionState').length === 2,
+      () => jm.callsOf('updateTaskExecutionState').length === 1,
       'the task to reach its final state',
     );
-    expect(jm.callsOf('updateTaskExecutionState')[1]![0]).to.include({ state: 'FINISHED', result: 3 });
+    expect(jm.callsOf('updateTaskExecutionState')[0]![0]).to.include({ state: 'FINISHED', result: 3 });
     expect(h.allocationsOf(jobId)).to.deep.equal([allocation1]);
   });
 });

@@ -4,6 +4,7 @@
 // task modules of test/fixtures/tasks and the shared flags the blocking ones use.
 
 import type { RpcService } from '../../../../src/rpc/rpc-service.js';
+import { kRunningReportDelayMs } from '../../../../src/runtime/taskexecutor/task-state-updates.js';
 import { isTerminalExecutionState } from '../../../../src/runtime/types/execution-state.js';
 import { AllocationID, ExecutionAttemptID, JobID } from '../../../../src/runtime/types/ids.js';
 import type {
@@ -97,6 +98,23 @@ export class TestingTaskDeployment {
     const tdd = deploymentOf(this.jobId, this.allocations[slot]!, task);
     await this.h.gateway.submitTask(tdd, this.jm.getFencingToken(), kRpcTimeoutMs);
     return tdd.executionId;
+  }
+
+  /**
+   * Lets the TaskExecutor's RUNNING reports go: they wait kRunningReportDelayMs
+   * on its (manual) executor, unless the task ends first.
+   */
+  reportRunning(): void {
+    this.h.manual.advance(kRunningReportDelayMs);
+  }
+
+  /** Resolves once the JobMaster has heard RUNNING for `executionId`; lets the report go first. */
+  async runningOf(executionId: ExecutionAttemptID): Promise<void> {
+    this.reportRunning();
+    await eventually(
+      () => this.statesOf(executionId).some((state) => state.state === 'RUNNING'),
+      `RUNNING of ${executionId}`,
+    );
   }
 
   /** Every state the JobMaster has heard of for `executionId`, in order. */
