@@ -1,0 +1,69 @@
+// Shared pieces of the ZooKeeper tests: client settings with short timeouts, a log
+// that records what the client tells users, and a recorder of connection states.
+
+import { nanoid } from 'nanoid';
+import type { ConnectionState } from '../../../../src/runtime/highavailability/zookeeper/connection-state.js';
+import {
+  ZooKeeperClient,
+  type ZooKeeperClientLog,
+  type ZooKeeperClientOptions,
+} from '../../../../src/runtime/highavailability/zookeeper/zookeeper-client.js';
+
+/** Short enough that a lost session is noticed within a test, long enough for a loaded CI machine. */
+export const kTestSessionTimeoutMs = 2000;
+
+export function testClientOptions(
+  connectString: string,
+  overrides: Partial<ZooKeeperClientOptions> = {},
+): ZooKeeperClientOptions {
+  return {
+    connectString,
+    sessionTimeoutMs: kTestSessionTimeoutMs,
+    connectionTimeoutMs: 2000,
+    retryWaitMs: 100,
+    maxRetryAttempts: 3,
+    tolerateSuspendedConnections: false,
+    ...overrides,
+  };
+}
+
+/** A fresh root path per test, so that tests sharing one server never see each other's nodes. */
+export function uniqueRoot(): string {
+  return `/threadlink-test/${nanoid(10).replace(/[^a-zA-Z0-9]/g, 'x')}`;
+}
+
+export class RecordingLog implements ZooKeeperClientLog {
+  readonly lines: Array<['debug' | 'info' | 'warn', string]> = [];
+  debug(...args: unknown[]): void {
+    this.lines.push(['debug', args.map(String).join(' ')]);
+  }
+  info(...args: unknown[]): void {
+    this.lines.push(['info', args.map(String).join(' ')]);
+  }
+  warn(...args: unknown[]): void {
+    this.lines.push(['warn', args.map(String).join(' ')]);
+  }
+  at(level: 'debug' | 'info' | 'warn'): string[] {
+    return this.lines.filter(([l]) => l === level).map(([, line]) => line);
+  }
+}
+
+/** Records every connection state a client reports. */
+export function recordStates(client: ZooKeeperClient): ConnectionState[] {
+  const states: ConnectionState[] = [];
+  client.addConnectionStateListener((state) => states.push(state));
+  return states;
+}
+
+/** Clients made through it are closed after each test, passed or failed. */
+export function useClients(): (options: ZooKeeperClientOptions) => ZooKeeperClient {
+  const clients: ZooKeeperClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+  return (options) => {
+    const client = new ZooKeeperClient(options);
+    clients.push(client);
+    return client;
+  };
+}
