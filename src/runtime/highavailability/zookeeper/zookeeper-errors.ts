@@ -49,6 +49,11 @@ export class ZooKeeperClientClosedError extends ZooKeeperError {
   static override readonly code = 'ERR_ZOOKEEPER_CLIENT_CLOSED';
 }
 
+/** A connection_info node holds something that is not leader information. */
+export class CorruptLeaderInformationError extends ZooKeeperError {
+  static override readonly code = 'ERR_ZOOKEEPER_CORRUPT_LEADER_INFORMATION';
+}
+
 for (const errorClass of [
   ZooKeeperError,
   NoNodeError,
@@ -58,6 +63,7 @@ for (const errorClass of [
   ConnectionLossError,
   SessionExpiredError,
   ZooKeeperClientClosedError,
+  CorruptLeaderInformationError,
 ]) {
   registerErrorClass(errorClass);
 }

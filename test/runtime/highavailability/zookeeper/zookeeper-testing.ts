@@ -2,6 +2,14 @@
 // that records what the client tells users, and a recorder of connection states.
 
 import { nanoid } from 'nanoid';
+import { Configuration } from '../../../../src/runtime/configuration/configuration.js';
+import type { LeaderElectionService } from '../../../../src/runtime/highavailability/leader-election.js';
+import { ZooKeeperHaServices } from '../../../../src/runtime/highavailability/zookeeper/zookeeper-ha-services.js';
+import {
+  RecordingLeaderContender,
+  type LeaderEvent,
+  type RecordingLeaderListener,
+} from '../testing-leader.js';
 import type { ConnectionState } from '../../../../src/runtime/highavailability/zookeeper/connection-state.js';
 import {
   ZooKeeperClient,
@@ -25,6 +33,11 @@ export function testClientOptions(
     tolerateSuspendedConnections: false,
     ...overrides,
   };
+}
+
+/** A fresh cluster id per test, so that tests sharing one server never meet. */
+export function uniqueClusterId(): string {
+  return `/test-${nanoid(10).replace(/[^a-zA-Z0-9]/g, 'x')}`;
 }
 
 /** A fresh root path per test, so that tests sharing one server never see each other's nodes. */
@@ -66,4 +79,45 @@ export function useClients(): (options: ZooKeeperClientOptions) => ZooKeeperClie
     clients.push(client);
     return client;
   };
+}
+
+/** HA services for one cluster id on `connectString`, with the test timeouts; closed after each test. */
+export function useHaServices(): (
+  connectString: string,
+  clusterId: string,
+  settings?: Record<string, string | number | boolean>,
+) => ZooKeeperHaServices {
+  const services: ZooKeeperHaServices[] = [];
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((s) => s.closeAsync()));
+  });
+  return (connectString, clusterId, settings = {}) => {
+    const conf = new Configuration({
+      'high-availability.type': 'zookeeper',
+      'high-availability.zookeeper.quorum': connectString,
+      'high-availability.cluster-id': clusterId,
+      'high-availability.zookeeper.client.session-timeout': kTestSessionTimeoutMs,
+      'high-availability.zookeeper.client.connection-timeout': '2 s',
+      'high-availability.zookeeper.client.retry-wait': '100 ms',
+      ...settings,
+    });
+    const ha = ZooKeeperHaServices.fromConfiguration(conf, { log: new RecordingLog() });
+    services.push(ha);
+    return ha;
+  };
+}
+
+/** A contender that confirms every grant at once with `address`, recording what it hears. */
+export function confirmingContender(
+  election: LeaderElectionService,
+  address: string,
+): RecordingLeaderContender {
+  const contender = new RecordingLeaderContender();
+  contender.onGrant = (sessionId) => election.confirmLeadership(sessionId, address);
+  return contender;
+}
+
+/** The last leader a listener heard, or undefined. */
+export function lastLeader(listener: RecordingLeaderListener): LeaderEvent | undefined {
+  return listener.leaders.at(-1);
 }
