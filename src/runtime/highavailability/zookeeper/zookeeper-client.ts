@@ -102,6 +102,7 @@ const kEventTypes: Record<number, WatchedEventType> = {
 };
 const kNoOwner = '0000000000000000';
 // The library's ConnectionManager states that matter here.
+const kLibraryConnecting = 1;
 const kLibraryConnected = 2;
 const kLibraryClosing = -1;
 const kLibraryClosed = -2;
@@ -131,6 +132,7 @@ export class ZooKeeperClient {
   private readonly wrappedWatchers = new WeakMap<Watcher, nzc.Watcher>();
   private lostTimer: ReturnType<typeof setTimeout> | null = null;
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
+  private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Starts connecting at once, as Curator's start(); operations wait for the connection. */
   constructor(readonly options: ZooKeeperClientOptions) {
@@ -291,6 +293,7 @@ export class ZooKeeperClient {
       this.timers.clear();
       this.lostTimer = null;
       this.probeTimer = null;
+      this.handshakeTimer = null;
       this.listeners.clear();
       const closedError = new ZooKeeperClientClosedError('The ZooKeeper client has been closed.');
       for (const pending of [...this.pending]) pending.reject(closedError);
@@ -314,7 +317,32 @@ export class ZooKeeperClient {
     handle.on('expired', () => this.onLost(handle, 'the session expired'));
     handle.on('authenticationFailed', () => this.onLost(handle, 'authentication failed'));
     handle.connect();
+    this.watchHandshakes(handle);
     return handle;
+  }
+
+  /**
+   * The library times the TCP connect but not the session handshake after it: a server
+   * that accepts while starting or stopping and never answers would hold it forever
+   * (seen here on restarts). A connection attempt still handshaking one tick later is ended,
+   * which makes the library try again.
+   */
+  private watchHandshakes(handle: nzc.Client): void {
+    const tickMs = Math.max(500, Math.min(2000, this.options.sessionTimeoutMs / 6));
+    let seen: unknown = null;
+    const tick = (): void => {
+      if (handle !== this.handle || this.closed || this.connected) return;
+      const manager = handle.connectionManager;
+      const handshaking = manager.state === kLibraryConnecting ? manager.socket : undefined;
+      if (handshaking && handshaking === seen && !handshaking.connecting) {
+        this.log.debug(`ZooKeeper did not answer the session handshake within ${tickMs} ms; trying again.`);
+        handshaking.destroy();
+      }
+      seen = handshaking ?? null;
+      this.handshakeTimer = this.schedule(tick, tickMs);
+    };
+    this.cancel(this.handshakeTimer);
+    this.handshakeTimer = this.schedule(tick, tickMs);
   }
 
   private onConnected(handle: nzc.Client): void {
@@ -322,7 +350,7 @@ export class ZooKeeperClient {
     this.connected = true;
     this.cancel(this.lostTimer);
     this.lostTimer = null;
-    const session = handle.getSessionId().toString('hex');
+    const session = `${handle.getSessionId().toString('hex')}, timeout ${handle.getSessionTimeout()} ms`;
     if (this.state === null) {
       const after = Math.round(performance.now() - this.startedAt);
       const message = `Connected to ZooKeeper quorum ${this.options.connectString} (session 0x${session})`;
@@ -348,8 +376,10 @@ export class ZooKeeperClient {
       () => this.onLost(handle, `no connection for the session timeout of ${negotiatedMs} ms`),
       negotiatedMs,
     );
+    this.watchHandshakes(handle);
     this.log.warn(
-      `Connection to ZooKeeper quorum ${this.options.connectString} suspended, waiting for reconnection.`,
+      `Connection to ZooKeeper quorum ${this.options.connectString} suspended (session ` +
+        `0x${handle.getSessionId().toString('hex')}), waiting for reconnection.`,
     );
     this.setState(ConnectionState.SUSPENDED);
   }
