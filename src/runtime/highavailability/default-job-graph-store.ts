@@ -102,12 +102,20 @@ export class DefaultJobGraphStore implements JobGraphStore, JobGraphListener {
   async globalCleanup(jobId: string): Promise<void> {
     this.verifyIsRunning();
     if (!this.addedJobGraphs.has(jobId)) return;
-    if (!(await this.stateHandleStore.releaseAndTryRemove(jobId))) {
+    // Forgotten before the removal, so that the watcher's echo of it is not taken for
+    // someone else's (Flink holds a lock across both for the same reason).
+    this.addedJobGraphs.delete(jobId);
+    let removed = false;
+    try {
+      removed = await this.stateHandleStore.releaseAndTryRemove(jobId);
+    } finally {
+      if (!removed) this.addedJobGraphs.add(jobId);
+    }
+    if (!removed) {
       throw new JobGraphStoreError(
         `Could not remove the job graph of job ${jobId}: another store holds a lock on it.`,
       );
     }
-    this.addedJobGraphs.delete(jobId);
     log.info(`Removed job graph ${jobId}.`);
   }
 
