@@ -74,11 +74,14 @@ export class DefaultJobGraphStore implements JobGraphStore, JobGraphListener {
       this.verifyIsRunning();
       const currentVersion = await this.stateHandleStore.exists(jobId);
       if (currentVersion === -1) {
+        // Recorded before the add, so that the watcher's echo is not taken for someone else's.
+        const known = this.addedJobGraphs.has(jobId);
+        this.addedJobGraphs.add(jobId);
         try {
           await this.stateHandleStore.addAndLock(jobId, jobGraph);
-          this.addedJobGraphs.add(jobId);
           break;
         } catch (error) {
+          if (!known) this.addedJobGraphs.delete(jobId);
           if (!(error instanceof StateHandleAlreadyExistsError)) throw error;
           log.warn(`Job graph ${jobId} already exists; trying again.`);
         }
