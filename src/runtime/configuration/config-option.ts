@@ -58,3 +58,18 @@ export function integerOption(key: string, spec: OptionSpec<number>): ConfigOpti
     return value;
   });
 }
+
+/** A string; a number or boolean is taken as its text, as a configuration file would give it. */
+export function stringOption(key: string, spec: OptionSpec<string>): ConfigOption<string> {
+  return option(key, spec, (raw) => String(raw));
+}
+
+/** A boolean; accepts true/false or the strings "true"/"false" in any case. */
+export function booleanOption(key: string, spec: OptionSpec<boolean>): ConfigOption<boolean> {
+  return option(key, spec, (raw) => {
+    if (typeof raw === 'boolean') return raw;
+    if (typeof raw === 'string' && /^\s*(true|false)\s*$/i.test(raw))
+      return raw.trim().toLowerCase() === 'true';
+    throw new TypeError(`${JSON.stringify(raw)} is not a boolean`);
+  });
+}

@@ -2,13 +2,15 @@
 // settings objects derived from them.
 
 export { ClusterOptions } from './cluster-options.js';
-export { durationOption, integerOption } from './config-option.js';
+export { booleanOption, durationOption, integerOption, stringOption } from './config-option.js';
 export type { ConfigOption, ConfigValue } from './config-option.js';
 export { Configuration } from './configuration.js';
 export { parseDurationMs } from './duration.js';
 export { HeartbeatManagerOptions, kFailedRpcDetectionDisabled } from './heartbeat-manager-options.js';
 export { HeartbeatServicesConfiguration } from './heartbeat-services-configuration.js';
+export { HighAvailabilityOptions } from './high-availability-options.js';
 export { IllegalConfigurationError } from './illegal-configuration-error.js';
+export { JobResultStoreOptions } from './job-result-store-options.js';
 export { RetryingRegistrationConfiguration } from './retrying-registration-configuration.js';
 export { RpcOptions } from './rpc-options.js';
 export { TaskManagerConfiguration } from './task-manager-configuration.js';

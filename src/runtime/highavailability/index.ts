@@ -34,3 +34,39 @@ export { RpcLeaderRetrievalDriver, RpcLeaderRetrievalDriverFactory } from './rpc
 export type { LeaderSubscriptions } from './rpc-leader-retrieval-driver.js';
 export { RemoteHaServices } from './remote-ha-services.js';
 export { LeaderElectionUnsupportedError, LeaderSubscriptionError } from './remote-ha-errors.js';
+export { HighAvailabilityMode } from './high-availability-mode.js';
+export type {
+  LeaderElectionDriver,
+  LeaderElectionDriverFactory,
+  LeaderElectionDriverListener,
+} from './leader-election-driver.js';
+export { DefaultLeaderElectionService } from './default-leader-election-service.js';
+export type { JsonValue } from './json-value.js';
+export type {
+  JobGraphListener,
+  JobGraphRecord,
+  JobGraphStore,
+  JobGraphStoreWatcher,
+} from './job-graph-store.js';
+export type {
+  RetrievableStateHandle,
+  RetrievableStateStorageHelper,
+  StateHandleStore,
+} from './state-handle-store.js';
+export { DefaultJobGraphStore } from './default-job-graph-store.js';
+export {
+  FileSystemStateStorageHelper,
+  getClusterHighAvailableStoragePath,
+} from './file-system-state-storage-helper.js';
+export type { ApplicationStatus, JobResultRecord, JobResultStore } from './job-result-store.js';
+export { FileSystemJobResultStore } from './file-system-job-result-store.js';
+export {
+  CorruptStateHandleError,
+  JobGraphStoreError,
+  JobResultEntryAlreadyExistsError,
+  NoSuchJobResultError,
+  StateHandleAlreadyExistsError,
+  StateHandleNotExistError,
+  StateHandleNotFoundError,
+} from './job-persistence-errors.js';
+export * from './zookeeper/index.js';
