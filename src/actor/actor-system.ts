@@ -13,6 +13,7 @@ import { getLogger } from './logger.js';
 import { Kind, type AskEnvelope, type DataEnvelope, type TellEnvelope } from './protocol.js';
 import { RingQueue } from './ring-queue.js';
 import { TimerQueue, type TimerEntry } from './timer-queue.js';
+import { HandshakeRefused, OutboundQueueFull } from './transport-errors.js';
 import type { Link, Transport, TransportListener } from './transport.js';
 
 const log = getLogger('actor-system');
@@ -47,7 +48,12 @@ export interface ActorSystemMetrics {
   readonly actors: number;
   readonly pendingAsks: number;
   readonly deadLetters: number;
+  /** Frames and envelopes dropped as malformed, by this system and by its transport. */
   readonly malformedFrames: number;
+  /** Open TCP connections. */
+  readonly connections: number;
+  /** TCP connections refused: TLS failures, refused handshakes, oversized frames. */
+  readonly refusedConnections: number;
 }
 
 class ActorCell {
@@ -108,6 +114,8 @@ export class ScheduledTimer implements TimerEntry {
 export class ActorSystem implements TransportListener {
   readonly name: string;
   readonly host: string;
+  /** `node` for systems reached in-process, `node+tcp` for systems that listen on TCP. */
+  readonly protocol: string;
   readonly failures: AskFailures;
   readonly maxFrameBytes: number;
   private readonly transport: Transport;
@@ -136,6 +144,7 @@ export class ActorSystem implements TransportListener {
     this.name = options.name ?? 'flink';
     this.transport = options.transport;
     this.host = options.transport.localHost;
+    this.protocol = options.transport.protocol ?? kLocalProtocol;
     this.failures = options.failures ?? kDefaultAskFailures;
     this.maxFrameBytes = options.maxFrameBytes ?? 10 * 1024 * 1024;
     this.cloneLocal = options.cloneLocalMessages ?? true;
@@ -147,7 +156,7 @@ export class ActorSystem implements TransportListener {
 
   /** The address of `path` in this system. */
   addressOf(path: string): string {
-    return formatAddress({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+    return formatAddress({ protocol: this.protocol, system: this.name, host: this.host, path });
   }
 
   /** Registers an actor at `path`. Names are unique among live actors and reusable after stop. */
@@ -155,7 +164,7 @@ export class ActorSystem implements TransportListener {
     if (this.terminated) throw new Error(`The actor system ${this.addressOf('')} is terminated.`);
     if (this.cells.has(path)) throw new Error(`An actor is already registered at ${this.addressOf(path)}.`);
     this.cells.set(path, new ActorCell(path, actor));
-    return this.refFor({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+    return this.refFor({ protocol: this.protocol, system: this.name, host: this.host, path });
   }
 
   /**
@@ -197,11 +206,14 @@ export class ActorSystem implements TransportListener {
   }
 
   metrics(): ActorSystemMetrics {
+    const transport = this.transport.metrics?.();
     return {
       actors: this.cells.size,
       pendingAsks: this.pending.size,
       deadLetters: this.deadLetters,
-      malformedFrames: this.malformedFrames,
+      malformedFrames: this.malformedFrames + (transport?.malformedFrames ?? 0),
+      connections: transport?.connections ?? 0,
+      refusedConnections: transport?.refusedConnections ?? 0,
     };
   }
 
@@ -226,7 +238,9 @@ export class ActorSystem implements TransportListener {
   ask(ref: ActorRef, message: unknown, timeoutMs: number, label: string, clone = true): Promise<unknown> {
     const link = (ref.link ??= this.transport.link(ref.host));
     if (link.downReason !== undefined) {
-      return Promise.reject(this.failures.unreachable({ recipient: ref.address, label }, link.downReason));
+      return Promise.reject(
+        this.linkFailure({ recipient: ref.address, label }, link.downReason, link.downCause),
+      );
     }
     if (!(timeoutMs > 0)) {
       return Promise.reject(new RangeError(`Ask timeout must be a positive number of ms, got ${timeoutMs}.`));
@@ -322,24 +336,31 @@ export class ActorSystem implements TransportListener {
     if (envelope.k === Kind.Ask) {
       const entry = this.takePending(link, envelope.id);
       if (!entry) return;
-      const downReason = link.downReason;
-      entry.reject(
-        downReason !== undefined
-          ? this.failures.unreachable(entry, downReason)
-          : this.failures.serialization(entry, cause),
-      );
+      if (cause instanceof OutboundQueueFull) entry.reject(this.failures.queueFull(entry, cause.message));
+      else if (cause instanceof FrameTooLargeError)
+        entry.reject(this.failures.frameSize(entry, cause.bytes, this.maxFrameBytes));
+      else if (cause instanceof HandshakeRefused || link.downReason !== undefined)
+        entry.reject(this.linkFailure(entry, link.downReason ?? String(cause), cause));
+      else entry.reject(this.failures.serialization(entry, cause));
     } else if (envelope.k === Kind.Tell) {
       this.deadLetter(`${link.host}${envelope.to}`, envelope.to, String(cause));
     }
   }
 
-  linkDown(link: Link, reason: string): void {
+  linkDown(link: Link, reason: string, cause?: Error): void {
     log.info(`Link to ${link.host} is down: ${reason}`);
     for (const entry of [...this.pending.values()]) {
       if (entry.link !== link) continue;
       this.takePending(link, entry.id);
-      entry.reject(this.failures.unreachable(entry, reason));
+      entry.reject(this.linkFailure(entry, reason, cause));
     }
+  }
+
+  /** The error for a message that a down link cannot carry. */
+  private linkFailure(info: MessageInfo, reason: string, cause: unknown): Error {
+    if (cause instanceof HandshakeRefused)
+      return this.failures.handshakeRefused(info, cause.refusal, cause.message);
+    return this.failures.unreachable(info, reason);
   }
 
   timeoutAsk(entry: PendingAsk): void {
@@ -481,9 +502,12 @@ export class ActorSystem implements TransportListener {
 
   // ---- shutdown ----------------------------------------------------------------
 
-  /** Stops every actor, fails every pending ask, and closes the transport. */
-  terminate(): void {
-    if (this.terminated) return;
+  /**
+   * Stops every actor, fails every pending ask, and closes the transport. The
+   * promise settles once the transport's sockets and servers are closed.
+   */
+  terminate(): Promise<void> {
+    if (this.terminated) return this.closed;
     this.terminated = true;
     for (const path of [...this.cells.keys()]) this.stop(path);
     for (const entry of [...this.pending.values()]) {
@@ -491,6 +515,9 @@ export class ActorSystem implements TransportListener {
       entry.reject(this.failures.unreachable(entry, 'the local actor system was terminated'));
     }
     this.timers.clear();
-    this.transport.close();
+    this.closed = Promise.resolve(this.transport.close());
+    return this.closed;
   }
+
+  private closed: Promise<void> = Promise.resolve();
 }
