@@ -34,6 +34,8 @@ export interface RemoteOptions {
   readonly port?: number;
   /** Host that peers dial, when it differs from bindHost (jobmanager.rpc.address). */
   readonly advertisedHost?: string;
+  /** Port that peers dial, when it differs from the bound one (behind NAT; Pekko's canonical.port). */
+  readonly advertisedPort?: number;
   /** security.ssl.internal.* keys. */
   readonly security?: SecurityConfig;
   /** Allow plain TCP on a non-loopback address; a warning is logged. Default false. */
@@ -59,6 +61,7 @@ export interface ResolvedRemote {
   readonly bindHost: string;
   readonly port: number;
   readonly advertisedHost: string | undefined;
+  readonly advertisedPort: number | undefined;
   readonly tls: TlsMaterial | undefined;
   readonly insecure: boolean;
   readonly outboundQueueSize: number;
@@ -74,6 +77,15 @@ export function resolveRemote(options: RemoteOptions): ResolvedRemote {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RpcConfigurationError(`remote.port must be in [0, 65535], got ${String(port)}.`);
+  }
+  const advertisedPort = options.advertisedPort;
+  if (
+    advertisedPort !== undefined &&
+    !(Number.isInteger(advertisedPort) && advertisedPort >= 1 && advertisedPort <= 65535)
+  ) {
+    throw new RpcConfigurationError(
+      `remote.advertisedPort must be in [1, 65535], got ${String(advertisedPort)}.`,
+    );
   }
   const positive = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
@@ -107,6 +119,7 @@ export function resolveRemote(options: RemoteOptions): ResolvedRemote {
     bindHost,
     port,
     advertisedHost: advertised === bindHost ? undefined : advertised,
+    advertisedPort,
     tls,
     insecure,
     outboundQueueSize: positive('outboundQueueSize', options.outboundQueueSize, 65_536),
@@ -130,6 +143,7 @@ export function tcpOptionsFor(
     bindHost: remote.bindHost,
     port: remote.port,
     ...(remote.advertisedHost === undefined ? {} : { advertisedHost: remote.advertisedHost }),
+    ...(remote.advertisedPort === undefined ? {} : { advertisedPort: remote.advertisedPort }),
     tls: remote.tls,
     insecure: remote.insecure,
     outboundQueueSize: remote.outboundQueueSize,

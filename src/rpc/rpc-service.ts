@@ -133,7 +133,12 @@ export class RpcService {
     const filled = checkOptions(options);
     const tcp = boot.remote
       ? await TcpTransport.listen(
-          tcpOptionsFor({ ...boot.remote, port: 0 }, filled.systemName, filled.maxFrameBytes, undefined),
+          tcpOptionsFor(
+            { ...boot.remote, port: 0, advertisedPort: undefined },
+            filled.systemName,
+            filled.maxFrameBytes,
+            undefined,
+          ),
         )
       : undefined;
     const host = tcp?.localHost ?? allocateThreadHost();

@@ -2,6 +2,7 @@
 // worker thread, and (for the RPC suite) in another process over TCP with
 // mutual TLS on 127.0.0.1. All must behave the same.
 
+import type { RemoteOptions } from '../../src/rpc/remote-options.js';
 import { RpcService, type RpcServiceOptions } from '../../src/rpc/rpc-service.js';
 import { start as startEchoHere } from '../fixtures/echo.js';
 import { start as startLeaderHere } from '../fixtures/fenced.js';
@@ -22,9 +23,15 @@ export async function startRemote(
   module: URL,
   data: unknown,
   service: Omit<RpcServiceOptions, 'remote'> = {},
+  remote: Omit<RemoteOptions, 'clock'> = {},
 ): Promise<RemoteProcess> {
   const certs = await testCerts();
-  return RemoteProcess.start({ module: module.href, data, service, remote: { security: certs.security } });
+  return RemoteProcess.start({
+    module: module.href,
+    data,
+    service,
+    remote: { security: certs.security, ...remote },
+  });
 }
 
 export async function startEcho(rpc: RpcService, path: Path, ids: string[] = ['echo']): Promise<string[]> {

@@ -57,6 +57,8 @@ export interface TcpTransportOptions extends TcpLinkLimits {
   readonly port: number;
   /** Host put in addresses, when peers must dial another name than bindHost. */
   readonly advertisedHost?: string;
+  /** Port put in addresses, when peers must dial another port than the bound one (NAT). */
+  readonly advertisedPort?: number;
   /** TLS material, or undefined for plain TCP. */
   readonly tls: TlsMaterial | undefined;
   /** Plain TCP to and from non-loopback addresses (logs a warning). */
@@ -93,7 +95,9 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
     port: number,
   ) {
     const advertised = options.advertisedHost ?? options.bindHost;
-    this.localHost = isIP(advertised) === 6 ? `[${advertised}]:${port}` : `${advertised}:${port}`;
+    const advertisedPort = options.advertisedPort ?? port;
+    this.localHost =
+      isIP(advertised) === 6 ? `[${advertised}]:${advertisedPort}` : `${advertised}:${advertisedPort}`;
     this.limits = options;
     this.clock = options.clock ?? (() => performance.now());
     this.secureContext = options.tls
