@@ -54,6 +54,8 @@ export interface ActorSystemMetrics {
   readonly connections: number;
   /** TCP connections refused: TLS failures, refused handshakes, oversized frames. */
   readonly refusedConnections: number;
+  /** Bytes of frames waiting for slow peers' sockets to drain (bounded by remote.outboundQueueBytes). */
+  readonly outboundQueuedBytes: number;
 }
 
 class ActorCell {
@@ -214,6 +216,7 @@ export class ActorSystem implements TransportListener {
       malformedFrames: this.malformedFrames + (transport?.malformedFrames ?? 0),
       connections: transport?.connections ?? 0,
       refusedConnections: transport?.refusedConnections ?? 0,
+      outboundQueuedBytes: transport?.outboundQueuedBytes ?? 0,
     };
   }
 
@@ -231,7 +234,7 @@ export class ActorSystem implements TransportListener {
       return;
     }
     const body = clone ? this.prepare(link, message, ref.address, label) : this.byReference(link, message);
-    link.send({ k: Kind.Tell, to: ref.path, body });
+    link.send({ k: Kind.Tell, to: ref.path, body }, this.preparedBytes);
   }
 
   /** Sends a message and resolves with the reply. Every returned promise settles. */
@@ -261,6 +264,7 @@ export class ActorSystem implements TransportListener {
         clone
           ? { k: Kind.Ask, to: ref.path, id, body }
           : { k: Kind.Ask, to: ref.path, id, body, byRef: true },
+        this.preparedBytes,
       );
     });
   }
@@ -268,7 +272,7 @@ export class ActorSystem implements TransportListener {
   /** Checks a message at the sender and clones it for a same-thread recipient. */
   private prepare(link: Link, message: unknown, recipient: string, label: string): unknown {
     try {
-      checkOutgoing(message, this.maxFrameBytes);
+      this.preparedBytes = checkOutgoing(message, this.maxFrameBytes);
       return this.cloneLocal && link.host === this.host ? structuredClone(message) : message;
     } catch (error) {
       const info = { recipient, label };
@@ -280,8 +284,12 @@ export class ActorSystem implements TransportListener {
 
   private byReference(link: Link, message: unknown): unknown {
     if (link.host !== this.host) throw new Error('Only same-thread messages can be passed by reference.');
+    this.preparedBytes = 0;
     return message;
   }
+
+  /** The size estimate of the message prepare() last checked, for links that bound their queues in bytes. */
+  private preparedBytes = 0;
 
   /**
    * Runs `task` after `delayMs` on this system's single timer structure. The
@@ -467,15 +475,17 @@ export class ActorSystem implements TransportListener {
   private sendReply(link: Link, id: number, value: unknown, byRef: boolean): void {
     if (link.downReason !== undefined) return;
     let body: unknown = value;
+    let bytes = 0;
     if (!byRef) {
       try {
         body = this.prepare(link, value, link.host, `reply to ask ${id}`);
+        bytes = this.preparedBytes;
       } catch (error) {
         this.sendFailure(link, id, error);
         return;
       }
     }
-    link.send({ k: Kind.Reply, id, body });
+    link.send({ k: Kind.Reply, id, body }, bytes);
   }
 
   private sendFailure(link: Link, id: number, error: unknown): void {

@@ -81,7 +81,14 @@ export class SystemTransport implements Transport, ThreadRoutes {
   }
 
   metrics(): TransportMetrics {
-    return this.tcp?.metrics() ?? { malformedFrames: 0, connections: 0, refusedConnections: 0 };
+    return (
+      this.tcp?.metrics() ?? {
+        malformedFrames: 0,
+        connections: 0,
+        refusedConnections: 0,
+        outboundQueuedBytes: 0,
+      }
+    );
   }
 
   close(): Promise<void> {

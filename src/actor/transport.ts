@@ -17,8 +17,12 @@ export interface Link {
   readonly downReason: string | undefined;
   /** A transport failure with its own error class (a refused handshake), when that is why it is down. */
   readonly downCause?: Error | undefined;
-  /** Queues an envelope for the peer. Envelopes sent in one tick leave as one frame. */
-  send(envelope: DataEnvelope): void;
+  /**
+   * Queues an envelope for the peer. Envelopes sent in one tick leave as one
+   * frame. `bytes` is an upper bound of the body's serialized size, for links
+   * that bound their queues in bytes.
+   */
+  send(envelope: DataEnvelope, bytes?: number): void;
 }
 
 export interface TransportListener {
@@ -43,6 +47,8 @@ export interface TransportMetrics {
   readonly connections: number;
   /** Connections refused: TLS failures, refused handshakes, oversized frames. */
   readonly refusedConnections: number;
+  /** Bytes of frames waiting for slow peers' sockets to drain. */
+  readonly outboundQueuedBytes: number;
 }
 
 export interface Transport {

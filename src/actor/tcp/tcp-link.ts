@@ -50,6 +50,8 @@ export class TcpLink implements Link {
   private gateUntil = 0;
   private backoffMs = 0;
   private batch: DataEnvelope[] | null = null;
+  /** Size estimate of the batch's bodies, so that the byte bound holds before serialization. */
+  private batchBytes = 0;
   private flushQueued = false;
   private sending: Connection | undefined;
   private dialing: Connection | undefined;
@@ -79,7 +81,7 @@ export class TcpLink implements Link {
     return this.sending !== undefined;
   }
 
-  send(envelope: DataEnvelope): void {
+  send(envelope: DataEnvelope, bytes = 0): void {
     const down = this.downReason;
     if (down !== undefined) {
       this.owner.listener.undeliverable(this, envelope, this.gateCause ?? new Error(down));
@@ -87,17 +89,19 @@ export class TcpLink implements Link {
     }
     const limits = this.owner.limits;
     const queued = (this.batch?.length ?? 0) + (this.sending?.queuedMessages ?? 0);
-    if (queued >= limits.outboundQueueSize || (this.sending?.queuedBytes ?? 0) >= limits.outboundQueueBytes) {
+    const queuedBytes = this.batchBytes + (this.sending?.queuedBytes ?? 0);
+    if (queued >= limits.outboundQueueSize || queuedBytes + bytes > limits.outboundQueueBytes) {
       this.owner.listener.undeliverable(
         this,
         envelope,
         new OutboundQueueFull(
-          `the outbound queue to ${this.host} is full (${queued} messages, ` +
-            `${this.sending?.queuedBytes ?? 0} bytes waiting for the socket).`,
+          `the outbound queue to ${this.host} is full (${queued} messages, about ${queuedBytes} bytes ` +
+            'not yet taken by the socket).',
         ),
       );
       return;
     }
+    this.batchBytes += bytes;
     if (this.batch) {
       this.batch.push(envelope);
       if (this.batch.length >= kMaxBatch && this.sending) this.flushBatch();
@@ -158,6 +162,7 @@ export class TcpLink implements Link {
     this.gateCause = cause;
     const batch = this.batch;
     this.batch = null;
+    this.batchBytes = 0;
     const failure = cause ?? new Error(reason);
     if (batch) for (const envelope of batch) this.owner.listener.undeliverable(this, envelope, failure);
     this.owner.listener.linkDown(this, reason, cause);
@@ -202,6 +207,7 @@ export class TcpLink implements Link {
     const connection = this.sending;
     if (!batch || !connection) return;
     this.batch = null;
+    this.batchBytes = 0;
     this.writeBatch(connection, batch);
   }
 

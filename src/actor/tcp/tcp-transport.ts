@@ -176,10 +176,13 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
   }
 
   metrics(): TransportMetrics {
+    let outboundQueuedBytes = 0;
+    for (const connection of this.connections) outboundQueuedBytes += connection.queuedBytes;
     return {
       malformedFrames: this.malformedFrames,
       connections: this.connections.size,
       refusedConnections: this.refusedConnections,
+      outboundQueuedBytes,
     };
   }
 
