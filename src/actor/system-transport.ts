@@ -7,10 +7,11 @@
 // A worker thread that must be reachable from other processes listens on its
 // own port, and its host is that `ip:port`; its process's main thread does not
 // relay for it. bench:relay measured both over loopback with mutual TLS (raw
-// frames, 7 interleaved rounds): a round trip of 64 µs to the worker's own port
-// against 118 µs through a relaying main thread (1.85x), and 110k against 43k
-// pipelined calls/s (relay 0.39x), because the relay adds a postMessage hop each
-// way and puts every worker's traffic through one thread. Own ports cost one
+// frames; 4 runs of 7 interleaved rounds, 2 cores): a round trip of 64-74 µs to
+// the worker's own port against 118-149 µs through a relaying main thread
+// (1.8-2.0x), and 107k-113k against 33k-43k pipelined calls/s (relay 0.31-0.39x),
+// because the relay adds a postMessage hop each way and puts every worker's
+// traffic through one thread. Own ports cost one
 // listening socket per worker, which is cheap. In-process peers learn from the
 // broker which `ip:port` hosts are threads of this process and ask it for a
 // channel to them instead of dialing.
