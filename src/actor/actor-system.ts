@@ -5,14 +5,16 @@
 
 import { formatAddress, kLocalProtocol, type ActorAddress } from './address.js';
 import { ActorRef } from './actor-ref.js';
-import { ActorSelection, kResolverPath, type ResolveRequest } from './actor-selection.js';
+import { ActorSelection, kResolverPath, resolveActorPath, type ResolveRequest } from './actor-selection.js';
 import { checkOutgoing, FrameTooLargeError } from './clone-check.js';
 import { decodeError, encodeError } from './error-codec.js';
-import { ActorNotFoundError, kDefaultAskFailures, type AskFailures, type MessageInfo } from './errors.js';
+import { kDefaultAskFailures, type AskFailures, type MessageInfo } from './errors.js';
 import { getLogger } from './logger.js';
 import { Kind, type AskEnvelope, type DataEnvelope, type TellEnvelope } from './protocol.js';
 import { RingQueue } from './ring-queue.js';
+import { ScheduledTimer } from './scheduled-timer.js';
 import { TimerQueue, type TimerEntry } from './timer-queue.js';
+import { HandshakeRefused, OutboundQueueFull } from './transport-errors.js';
 import type { Link, Transport, TransportListener } from './transport.js';
 
 const log = getLogger('actor-system');
@@ -47,7 +49,14 @@ export interface ActorSystemMetrics {
   readonly actors: number;
   readonly pendingAsks: number;
   readonly deadLetters: number;
+  /** Frames and envelopes dropped as malformed, by this system and by its transport. */
   readonly malformedFrames: number;
+  /** Open TCP connections. */
+  readonly connections: number;
+  /** TCP connections refused: TLS failures, refused handshakes, oversized frames. */
+  readonly refusedConnections: number;
+  /** Bytes of frames waiting for slow peers' sockets to drain (bounded by remote.outboundQueueBytes). */
+  readonly outboundQueuedBytes: number;
 }
 
 class ActorCell {
@@ -80,34 +89,11 @@ class PendingAsk implements TimerEntry, MessageInfo {
   }
 }
 
-export class ScheduledTimer implements TimerEntry {
-  heapIndex = -1;
-  seq = 0;
-  constructor(
-    private readonly queue: TimerQueue,
-    public deadline: number,
-    private readonly task: () => void,
-  ) {}
-
-  get isPending(): boolean {
-    return this.heapIndex >= 0;
-  }
-
-  /** Returns true if this call stopped the task from running. */
-  cancel(): boolean {
-    if (this.heapIndex < 0) return false;
-    this.queue.remove(this);
-    return true;
-  }
-
-  onTimer(): void {
-    this.task();
-  }
-}
-
 export class ActorSystem implements TransportListener {
   readonly name: string;
   readonly host: string;
+  /** `node` for systems reached in-process, `node+tcp` for systems that listen on TCP. */
+  readonly protocol: string;
   readonly failures: AskFailures;
   readonly maxFrameBytes: number;
   private readonly transport: Transport;
@@ -136,18 +122,21 @@ export class ActorSystem implements TransportListener {
     this.name = options.name ?? 'flink';
     this.transport = options.transport;
     this.host = options.transport.localHost;
+    this.protocol = options.transport.protocol ?? kLocalProtocol;
     this.failures = options.failures ?? kDefaultAskFailures;
     this.maxFrameBytes = options.maxFrameBytes ?? 10 * 1024 * 1024;
     this.cloneLocal = options.cloneLocalMessages ?? true;
     this.throughput = options.throughput ?? 15;
     this.turnBudget = options.turnBudget ?? 4096;
     this.transport.start(this);
-    this.spawn(kResolverPath, { receive: (message) => this.resolve(message as ResolveRequest) });
+    this.spawn(kResolverPath, {
+      receive: (message) => resolveActorPath(message as ResolveRequest, this, this.cells),
+    });
   }
 
   /** The address of `path` in this system. */
   addressOf(path: string): string {
-    return formatAddress({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+    return formatAddress({ protocol: this.protocol, system: this.name, host: this.host, path });
   }
 
   /** Registers an actor at `path`. Names are unique among live actors and reusable after stop. */
@@ -155,7 +144,7 @@ export class ActorSystem implements TransportListener {
     if (this.terminated) throw new Error(`The actor system ${this.addressOf('')} is terminated.`);
     if (this.cells.has(path)) throw new Error(`An actor is already registered at ${this.addressOf(path)}.`);
     this.cells.set(path, new ActorCell(path, actor));
-    return this.refFor({ protocol: kLocalProtocol, system: this.name, host: this.host, path });
+    return this.refFor({ protocol: this.protocol, system: this.name, host: this.host, path });
   }
 
   /**
@@ -197,11 +186,15 @@ export class ActorSystem implements TransportListener {
   }
 
   metrics(): ActorSystemMetrics {
+    const transport = this.transport.metrics?.();
     return {
       actors: this.cells.size,
       pendingAsks: this.pending.size,
       deadLetters: this.deadLetters,
-      malformedFrames: this.malformedFrames,
+      malformedFrames: this.malformedFrames + (transport?.malformedFrames ?? 0),
+      connections: transport?.connections ?? 0,
+      refusedConnections: transport?.refusedConnections ?? 0,
+      outboundQueuedBytes: transport?.outboundQueuedBytes ?? 0,
     };
   }
 
@@ -219,14 +212,16 @@ export class ActorSystem implements TransportListener {
       return;
     }
     const body = clone ? this.prepare(link, message, ref.address, label) : this.byReference(link, message);
-    link.send({ k: Kind.Tell, to: ref.path, body });
+    link.send({ k: Kind.Tell, to: ref.path, body }, this.preparedBytes);
   }
 
   /** Sends a message and resolves with the reply. Every returned promise settles. */
   ask(ref: ActorRef, message: unknown, timeoutMs: number, label: string, clone = true): Promise<unknown> {
     const link = (ref.link ??= this.transport.link(ref.host));
     if (link.downReason !== undefined) {
-      return Promise.reject(this.failures.unreachable({ recipient: ref.address, label }, link.downReason));
+      return Promise.reject(
+        this.linkFailure({ recipient: ref.address, label }, link.downReason, link.downCause),
+      );
     }
     if (!(timeoutMs > 0)) {
       return Promise.reject(new RangeError(`Ask timeout must be a positive number of ms, got ${timeoutMs}.`));
@@ -247,6 +242,7 @@ export class ActorSystem implements TransportListener {
         clone
           ? { k: Kind.Ask, to: ref.path, id, body }
           : { k: Kind.Ask, to: ref.path, id, body, byRef: true },
+        this.preparedBytes,
       );
     });
   }
@@ -254,7 +250,7 @@ export class ActorSystem implements TransportListener {
   /** Checks a message at the sender and clones it for a same-thread recipient. */
   private prepare(link: Link, message: unknown, recipient: string, label: string): unknown {
     try {
-      checkOutgoing(message, this.maxFrameBytes);
+      this.preparedBytes = checkOutgoing(message, this.maxFrameBytes);
       return this.cloneLocal && link.host === this.host ? structuredClone(message) : message;
     } catch (error) {
       const info = { recipient, label };
@@ -266,8 +262,12 @@ export class ActorSystem implements TransportListener {
 
   private byReference(link: Link, message: unknown): unknown {
     if (link.host !== this.host) throw new Error('Only same-thread messages can be passed by reference.');
+    this.preparedBytes = 0;
     return message;
   }
+
+  /** The size estimate of the message prepare() last checked, for links that bound their queues in bytes. */
+  private preparedBytes = 0;
 
   /**
    * Runs `task` after `delayMs` on this system's single timer structure. The
@@ -322,24 +322,31 @@ export class ActorSystem implements TransportListener {
     if (envelope.k === Kind.Ask) {
       const entry = this.takePending(link, envelope.id);
       if (!entry) return;
-      const downReason = link.downReason;
-      entry.reject(
-        downReason !== undefined
-          ? this.failures.unreachable(entry, downReason)
-          : this.failures.serialization(entry, cause),
-      );
+      if (cause instanceof OutboundQueueFull) entry.reject(this.failures.queueFull(entry, cause.message));
+      else if (cause instanceof FrameTooLargeError)
+        entry.reject(this.failures.frameSize(entry, cause.bytes, this.maxFrameBytes));
+      else if (cause instanceof HandshakeRefused || link.downReason !== undefined)
+        entry.reject(this.linkFailure(entry, link.downReason ?? String(cause), cause));
+      else entry.reject(this.failures.serialization(entry, cause));
     } else if (envelope.k === Kind.Tell) {
       this.deadLetter(`${link.host}${envelope.to}`, envelope.to, String(cause));
     }
   }
 
-  linkDown(link: Link, reason: string): void {
+  linkDown(link: Link, reason: string, cause?: Error): void {
     log.info(`Link to ${link.host} is down: ${reason}`);
     for (const entry of [...this.pending.values()]) {
       if (entry.link !== link) continue;
       this.takePending(link, entry.id);
-      entry.reject(this.failures.unreachable(entry, reason));
+      entry.reject(this.linkFailure(entry, reason, cause));
     }
+  }
+
+  /** The error for a message that a down link cannot carry. */
+  private linkFailure(info: MessageInfo, reason: string, cause: unknown): Error {
+    if (cause instanceof HandshakeRefused)
+      return this.failures.handshakeRefused(info, cause.refusal, cause.message);
+    return this.failures.unreachable(info, reason);
   }
 
   timeoutAsk(entry: PendingAsk): void {
@@ -446,15 +453,17 @@ export class ActorSystem implements TransportListener {
   private sendReply(link: Link, id: number, value: unknown, byRef: boolean): void {
     if (link.downReason !== undefined) return;
     let body: unknown = value;
+    let bytes = 0;
     if (!byRef) {
       try {
         body = this.prepare(link, value, link.host, `reply to ask ${id}`);
+        bytes = this.preparedBytes;
       } catch (error) {
         this.sendFailure(link, id, error);
         return;
       }
     }
-    link.send({ k: Kind.Reply, id, body });
+    link.send({ k: Kind.Reply, id, body }, bytes);
   }
 
   private sendFailure(link: Link, id: number, error: unknown): void {
@@ -462,28 +471,14 @@ export class ActorSystem implements TransportListener {
     link.send({ k: Kind.Failure, id, error: encodeError(error) });
   }
 
-  // ---- resolution ------------------------------------------------------------
-
-  private resolve(request: ResolveRequest): string {
-    const { resolve: path, system } = request;
-    if (system !== this.name) {
-      throw new ActorNotFoundError(`No actor system "${system}" on ${this.host} (it runs "${this.name}").`);
-    }
-    if (this.cells.has(path) && path !== kResolverPath) return path;
-    if (path.endsWith('*')) {
-      const prefix = path.slice(0, -1);
-      for (const candidate of this.cells.keys()) {
-        if (candidate.startsWith(prefix) && !candidate.slice(prefix.length).includes('/')) return candidate;
-      }
-    }
-    throw new ActorNotFoundError(`No live actor matches ${this.addressOf(path)}.`);
-  }
-
   // ---- shutdown ----------------------------------------------------------------
 
-  /** Stops every actor, fails every pending ask, and closes the transport. */
-  terminate(): void {
-    if (this.terminated) return;
+  /**
+   * Stops every actor, fails every pending ask, and closes the transport. The
+   * promise settles once the transport's sockets and servers are closed.
+   */
+  terminate(): Promise<void> {
+    if (this.terminated) return this.closed;
     this.terminated = true;
     for (const path of [...this.cells.keys()]) this.stop(path);
     for (const entry of [...this.pending.values()]) {
@@ -491,6 +486,9 @@ export class ActorSystem implements TransportListener {
       entry.reject(this.failures.unreachable(entry, 'the local actor system was terminated'));
     }
     this.timers.clear();
-    this.transport.close();
+    this.closed = Promise.resolve(this.transport.close());
+    return this.closed;
   }
+
+  private closed: Promise<void> = Promise.resolve();
 }

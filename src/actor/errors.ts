@@ -1,5 +1,6 @@
 // The failures the actor layer itself detects: a timed-out ask, an unreachable
-// recipient, an argument that cannot be cloned, a frame over the size limit.
+// recipient, an argument that cannot be cloned, a frame over the size limit, a
+// full outbound queue, a refused connection handshake.
 // The layer above chooses the error classes through an AskFailures factory, so
 // that the actor layer never imports the rpc layer (Flink maps Pekko's
 // AskTimeoutException the same way in PekkoInvocationHandler).
@@ -21,6 +22,10 @@ export interface AskFailures {
   frameSize(info: MessageInfo, bytes: number, maxBytes: number): Error;
   /** A frame or message the receiver cannot handle. */
   unknownMessage(reason: string): Error;
+  /** The outbound queue to the recipient's host is full (backpressure). */
+  queueFull(info: MessageInfo, detail: string): Error;
+  /** The connection handshake with the recipient's host was refused; `refusal` is a Refusal. */
+  handshakeRefused(info: MessageInfo, refusal: string, detail: string): Error;
 }
 
 class ActorFailure extends Error {
@@ -60,6 +65,17 @@ export const kDefaultAskFailures: AskFailures = {
       `Message [${info.label}] to [${info.recipient}] is ${bytes} bytes, over the frame limit of ${max} bytes.`,
     ),
   unknownMessage: (reason) => new ActorFailure('ERR_ACTOR_UNKNOWN_MESSAGE', reason),
+  queueFull: (info, detail) =>
+    new ActorFailure(
+      'ERR_ACTOR_QUEUE_FULL',
+      `Message [${info.label}] to [${info.recipient}] refused: ${detail}`,
+    ),
+  handshakeRefused: (info, refusal, detail) =>
+    new ActorFailure(
+      'ERR_ACTOR_HANDSHAKE_REFUSED',
+      `Message [${info.label}] to [${info.recipient}] failed: the connection handshake was refused ` +
+        `(${refusal}): ${detail}`,
+    ),
 };
 
 /** No live actor matches a selection. Pekko's ActorNotFound. */

@@ -1,7 +1,8 @@
 // The wire protocol between actor systems, in one place (as comlink's
 // protocol.ts). A frame on a port is one envelope or an array of envelopes (a
-// micro-batch). Data envelopes carry actor messages; link envelopes let the main
-// thread broker direct channels between workers and report dead peers.
+// micro-batch); TCP frames carry the same batches (tcp/frame-codec.ts). Data
+// envelopes carry actor messages; link envelopes let a broker (the system that
+// spawned the workers) make direct channels between threads and report dead peers.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from './error-codec.js';
@@ -17,6 +18,10 @@ export const Kind = {
   PeerPort: 11,
   /** main → worker: `peer` has exited or never existed. */
   PeerDown: 12,
+  /** worker → main, its first message: the worker's host. */
+  WorkerHello: 13,
+  /** main → worker: `peer` is a thread of this process (so ask main for a channel, never dial TCP). */
+  HostUp: 14,
 } as const;
 
 export interface TellEnvelope {
@@ -65,7 +70,17 @@ export interface PeerDown {
   readonly reason: string;
 }
 
-export type LinkEnvelope = ConnectRequest | PeerPort | PeerDown;
+export interface WorkerHello {
+  readonly k: typeof Kind.WorkerHello;
+  readonly host: string;
+}
+
+export interface HostUp {
+  readonly k: typeof Kind.HostUp;
+  readonly peer: string;
+}
+
+export type LinkEnvelope = ConnectRequest | PeerPort | PeerDown | WorkerHello | HostUp;
 
 /** Why a frame was refused, or undefined if it is a well-formed data envelope. */
 export function checkDataEnvelope(value: unknown): string | undefined {

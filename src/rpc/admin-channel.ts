@@ -22,7 +22,7 @@ export interface WorkerMetrics extends ActorSystemMetrics {
 export interface WorkerAdmin {
   start(): Promise<StartOutcome>;
   shutdown(): Promise<void>;
-  metrics(): WorkerMetrics;
+  metrics(): Promise<WorkerMetrics>;
 }
 
 // Comlink's types expect a DOM Endpoint; Node's MessagePort is an EventTarget with

@@ -55,6 +55,27 @@ export class RpcSerializationError extends RpcError {
 export class RpcFrameSizeError extends RpcError {
   static override readonly code: string = 'ERR_RPC_FRAME_SIZE';
 }
+/** The outbound queue to a peer is full: it reads slower than this side writes (backpressure). */
+export class OutboundQueueFullError extends RpcError {
+  static override readonly code: string = 'ERR_RPC_OUTBOUND_QUEUE_FULL';
+}
+/**
+ * A TCP peer refused the connection handshake, or this side refused the peer's:
+ * another protocol version, Node major or system name, or a quarantined
+ * incarnation. `refusal` says which.
+ */
+export class RemoteHandshakeError extends RpcConnectionError {
+  static override readonly code: string = 'ERR_RPC_REMOTE_HANDSHAKE';
+  refusal: string | undefined;
+  constructor(message: string, options?: ErrorOptions & { refusal?: string }) {
+    super(message, options);
+    this.refusal = options?.refusal;
+  }
+}
+/** The configuration of the TCP transport is invalid (Flink's IllegalConfigurationException). */
+export class RpcConfigurationError extends RpcError {
+  static override readonly code: string = 'ERR_RPC_CONFIGURATION';
+}
 
 registerErrorClasses(
   RpcError,
@@ -68,6 +89,9 @@ registerErrorClasses(
   RpcInvalidStateError,
   RpcSerializationError,
   RpcFrameSizeError,
+  OutboundQueueFullError,
+  RemoteHandshakeError,
+  RpcConfigurationError,
 );
 
 /** The rpc layer's classes for failures that the actor layer detects. */
@@ -94,4 +118,15 @@ export const kRpcAskFailures: AskFailures = {
         `frame size of ${max} bytes (maxFrameBytes).`,
     ),
   unknownMessage: (reason: string) => new UnknownMessageError(reason),
+  queueFull: (info: MessageInfo, detail: string) =>
+    new OutboundQueueFullError(
+      `Could not send [${info.label}] to [${info.recipient}]: ${detail} The peer reads slower than this ` +
+        'side sends; retry later, or raise remote.outboundQueueSize.',
+    ),
+  handshakeRefused: (info: MessageInfo, refusal: string, detail: string) =>
+    new RemoteHandshakeError(
+      `Could not send [${info.label}] to [${info.recipient}]: the connection handshake was refused ` +
+        `(${refusal}). ${detail}`,
+      { refusal },
+    ),
 };

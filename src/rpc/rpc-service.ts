@@ -1,17 +1,18 @@
-// One RpcService per thread: it starts endpoints, connects to endpoints
-// anywhere in the mesh (resolve, then handshake, then a typed gateway), starts
-// worker threads, and closes everything it started. Mirrors Flink's RpcService
-// and PekkoRpcService.
+// An RpcService is one actor system: it starts endpoints, connects to
+// endpoints anywhere (resolve, then handshake, then a typed gateway), starts
+// worker threads and brokers their channels, and closes everything it started.
+// A thread may hold several, each with its own host and, when it listens on
+// TCP, its own port (as Flink's MiniCluster can give each component a dedicated
+// RPC service). Mirrors Flink's RpcService and PekkoRpcService.
 
-import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { threadHost } from '../actor/address.js';
 import type { ActorRef } from '../actor/actor-ref.js';
 import { ActorSystem, type ActorSystemMetrics } from '../actor/actor-system.js';
 import { getLogger } from '../actor/logger.js';
-import { MainThreadTransport } from '../actor/message-port-transport.js';
-import type { Transport } from '../actor/transport.js';
-import { kRpcAskFailures, RpcConnectionError, RpcError } from './errors.js';
+import { MeshBroker, MeshMember } from '../actor/message-port-transport.js';
+import { allocateThreadHost, SystemTransport } from '../actor/system-transport.js';
+import { TcpTransport } from '../actor/tcp/tcp-transport.js';
+import { kRpcAskFailures, RpcConfigurationError, RpcConnectionError, RpcError } from './errors.js';
 import type { FencedRpcGateway, GatewayDefinition, RpcGateway } from './gateway.js';
 import { createGateway } from './invocation-handler.js';
 import { RpcActor, type EndpointHooks } from './rpc-actor.js';
@@ -19,7 +20,8 @@ import { kRpcPathPrefix, RpcEndpoint } from './rpc-endpoint.js';
 import { kRpcVersion, type RemoteHandshake } from './rpc-messages.js';
 import type { ScheduledExecutor, ScheduledTask } from './scheduled-executor.js';
 import { TrackedTimer } from './tracked-timer.js';
-import { WorkerHandle, type SpawnWorkerOptions } from './worker-handle.js';
+import { WorkerHandle, type SpawnWorkerOptions, type WorkerBoot } from './worker-handle.js';
+import { resolveRemote, tcpOptionsFor, type RemoteOptions, type ResolvedRemote } from './remote-options.js';
 import { kEndpointHostEntry } from '../worker-entries.js';
 
 const log = getLogger('rpc-service');
@@ -41,6 +43,11 @@ export interface RpcServiceOptions {
   readonly workerShutdownTimeoutMs?: number;
   /** The RPC protocol version announced in handshakes. Only tests change it. */
   readonly rpcVersion?: number;
+  /**
+   * Listen on TCP, for systems in other processes (use RpcService.start). The
+   * workers this service spawns listen on their own ports with the same settings.
+   */
+  readonly remote?: RemoteOptions;
 }
 
 const kDefaults = {
@@ -59,21 +66,22 @@ export interface RpcServiceMetrics extends ActorSystemMetrics {
   readonly workers: number;
 }
 
-let mainThreadService: RpcService | undefined;
-
 export class RpcService {
   readonly askTimeoutMs: number;
   readonly system: ActorSystem;
   private readonly options: FilledOptions;
-  private readonly transport: Transport;
+  private readonly transport: SystemTransport;
   private readonly endpoints = new Map<string, RpcEndpoint>();
   private readonly workers = new Set<WorkerHandle>();
   private readonly scheduled = new Set<TrackedTimer>();
   private closing: Promise<void> | undefined;
 
-  private constructor(transport: Transport, options: RpcServiceOptions) {
+  private constructor(
+    transport: SystemTransport,
+    options: RpcServiceOptions,
+    private readonly remote: ResolvedRemote | undefined,
+  ) {
     this.options = { ...kDefaults, ...stripUndefined(options) };
-    validate(this.options);
     this.askTimeoutMs = this.options.askTimeoutMs;
     this.transport = transport;
     this.system = new ActorSystem({
@@ -86,28 +94,66 @@ export class RpcService {
     });
   }
 
-  /** Creates the main thread's RpcService. Worker threads get theirs from the worker host. */
+  /**
+   * Creates an RpcService that talks within this process: to the other
+   * services of its thread, and to threads it or they spawn. Its host is
+   * `thread-N`, or `thread-N.k` when the thread already has a service.
+   */
   static create(options: RpcServiceOptions = {}): RpcService {
-    if (!isMainThread) {
-      throw new RpcError(
-        'RpcService.create() runs on the main thread; a worker receives its RpcService in start().',
+    if (options.remote) {
+      throw new RpcConfigurationError(
+        'An RpcService with remote options listens on TCP: use await RpcService.start(options).',
       );
     }
-    if (mainThreadService) {
-      throw new RpcError('An RpcService is already running on the main thread; there is one per thread.');
-    }
-    mainThreadService = new RpcService(new MainThreadTransport(threadHost(0)), options);
-    return mainThreadService;
+    checkOptions(options);
+    const host = allocateThreadHost();
+    return new RpcService(new SystemTransport(host, new MeshBroker(host), undefined), options, undefined);
   }
 
-  /** For the worker host: an RpcService over a worker transport. */
-  static forTransport(transport: Transport, options: RpcServiceOptions): RpcService {
-    return new RpcService(transport, options);
+  /**
+   * Starts an RpcService; with `remote`, it listens on TCP and its host is
+   * `ip:port`, reachable from other processes (Flink's
+   * RpcSystem.remoteServiceBuilder(...).createAndStart()).
+   */
+  static async start(options: RpcServiceOptions = {}): Promise<RpcService> {
+    if (!options.remote) return RpcService.create(options);
+    const filled = checkOptions(options);
+    const remote = resolveRemote(options.remote);
+    const tcp = await TcpTransport.listen(
+      tcpOptionsFor(remote, filled.systemName, filled.maxFrameBytes, options.remote.clock),
+    );
+    const host = tcp.localHost;
+    return new RpcService(new SystemTransport(host, new MeshBroker(host), tcp), options, remote);
   }
 
-  /** The host of this service's thread, e.g. `thread-0`. */
+  /** For the worker host: the RpcService of a worker thread, joined to its broker's mesh. */
+  static async forWorker(boot: WorkerBoot): Promise<RpcService> {
+    const options = boot.serviceOptions as RpcServiceOptions;
+    const filled = checkOptions(options);
+    const tcp = boot.remote
+      ? await TcpTransport.listen(
+          tcpOptionsFor(
+            { ...boot.remote, port: 0, advertisedPort: undefined },
+            filled.systemName,
+            filled.maxFrameBytes,
+            undefined,
+          ),
+        )
+      : undefined;
+    const host = tcp?.localHost ?? allocateThreadHost();
+    const mesh = new MeshMember(host, boot.mainHost, boot.dataPort);
+    return new RpcService(new SystemTransport(host, mesh, tcp), options, boot.remote);
+  }
+
+  /** This service's host: `thread-0` in-process, `10.0.0.5:6123` when it listens on TCP. */
   getAddress(): string {
     return this.system.host;
+  }
+
+  /** The TCP port this service listens on, or -1 (as Flink's RpcService.getPort). */
+  getPort(): number {
+    const match = /:(\d+)$/.exec(this.system.host);
+    return this.transport.tcp && match ? Number(match[1]) : -1;
   }
 
   getHostname(): string {
@@ -201,15 +247,23 @@ export class RpcService {
    * `start(rpc, workerData)`; the handle's `result` is what that returned.
    */
   async spawnWorker(moduleUrl: string | URL, options: SpawnWorkerOptions = {}): Promise<WorkerHandle> {
-    if (!(this.transport instanceof MainThreadTransport)) {
-      throw new RpcError('spawnWorker() is only available on the main thread, which brokers the mesh.');
+    const mesh = this.transport.mesh;
+    if (!(mesh instanceof MeshBroker)) {
+      throw new RpcError(
+        "spawnWorker() is not available on a worker's own RpcService; create one with RpcService.create() to spawn workers from here.",
+      );
     }
     if (this.closing) throw new RpcError('RpcService is stopped');
     const url = toModuleUrl(moduleUrl);
-    const { workerStartTimeoutMs, workerShutdownTimeoutMs, ...serviceOptions } = this.options;
+    const {
+      workerStartTimeoutMs,
+      workerShutdownTimeoutMs,
+      remote: _remote,
+      ...serviceOptions
+    } = this.options;
     const hostEntry =
       options.hostEntry === undefined ? kEndpointHostEntry : new URL(toModuleUrl(options.hostEntry));
-    const handle = await WorkerHandle.spawn(hostEntry, url, this.transport, serviceOptions, options, {
+    const handle = await WorkerHandle.spawn(hostEntry, url, mesh, serviceOptions, this.remote, options, {
       startTimeoutMs: workerStartTimeoutMs ?? 10 * this.askTimeoutMs,
       shutdownTimeoutMs: workerShutdownTimeoutMs ?? this.askTimeoutMs,
     });
@@ -276,8 +330,7 @@ export class RpcService {
     const stopped = await Promise.allSettled(endpoints.map((endpoint) => endpoint.closeAsync()));
     await Promise.allSettled([...this.workers].map((worker) => worker.terminate()));
     for (const timer of [...this.scheduled]) timer.cancel();
-    this.system.terminate();
-    if (mainThreadService === this) mainThreadService = undefined;
+    await this.system.terminate();
     const failure = stopped.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
       log.error('An endpoint failed to stop while the RpcService closed:', failure.reason);
@@ -294,6 +347,12 @@ function toModuleUrl(moduleUrl: string | URL): string {
 
 function stripUndefined(options: RpcServiceOptions): RpcServiceOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+function checkOptions(options: RpcServiceOptions): FilledOptions {
+  const filled = { ...kDefaults, ...stripUndefined(options) };
+  validate(filled);
+  return filled;
 }
 
 function validate(options: FilledOptions): void {

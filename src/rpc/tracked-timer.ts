@@ -2,7 +2,7 @@
 // scheduled executor), which cancels whatever is still pending when it closes.
 // Flink's timers outlived their endpoints (FLINK-25085, FLINK-34427); these cannot.
 
-import type { ScheduledTimer } from '../actor/actor-system.js';
+import type { ScheduledTimer } from '../actor/scheduled-timer.js';
 import type { ScheduledTask } from './scheduled-executor.js';
 
 export class TrackedTimer implements ScheduledTask {

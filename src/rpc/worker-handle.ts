@@ -5,11 +5,11 @@
 
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { threadHost } from '../actor/address.js';
 import { decodeError, encodeError } from '../actor/error-codec.js';
 import { getLogger } from '../actor/logger.js';
-import type { MainThreadTransport } from '../actor/message-port-transport.js';
+import type { MeshBroker } from '../actor/message-port-transport.js';
 import { boundedCall, wrapAdmin, type StartOutcome, type WorkerMetrics } from './admin-channel.js';
+import type { ResolvedRemote } from './remote-options.js';
 import { trackWorker } from './worker-registry.js';
 
 const log = getLogger('worker');
@@ -18,8 +18,11 @@ const log = getLogger('worker');
 export interface WorkerBoot {
   readonly dataPort: MessagePort;
   readonly adminPort: MessagePort;
+  /** The host of the system that spawned the worker and brokers its channels. */
   readonly mainHost: string;
   readonly serviceOptions: Readonly<Record<string, unknown>>;
+  /** Set when the spawning service listens on TCP: the worker listens on its own port too. */
+  readonly remote: ResolvedRemote | undefined;
   readonly moduleUrl: string;
   readonly userData: unknown;
 }
@@ -49,7 +52,8 @@ export interface WorkerTimeouts {
 }
 
 export class WorkerHandle {
-  readonly host: string;
+  /** The worker's host, as it announced it: `thread-N`, or `ip:port` when it listens on TCP. */
+  host = '';
   /** Resolves with the exit code once the thread has ended. Never rejects. */
   readonly exited: Promise<number>;
   result: unknown;
@@ -61,7 +65,6 @@ export class WorkerHandle {
     private readonly adminPort: MessagePort,
     private readonly timeouts: WorkerTimeouts,
   ) {
-    this.host = threadHost(worker.threadId);
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
   }
 
@@ -78,8 +81,9 @@ export class WorkerHandle {
   static async spawn(
     hostEntry: URL,
     moduleUrl: string,
-    transport: MainThreadTransport,
+    broker: MeshBroker,
     serviceOptions: Readonly<Record<string, unknown>>,
+    remote: ResolvedRemote | undefined,
     options: SpawnWorkerOptions,
     timeouts: WorkerTimeouts,
   ): Promise<WorkerHandle> {
@@ -88,8 +92,9 @@ export class WorkerHandle {
     const boot: WorkerBoot = {
       dataPort: data.port2,
       adminPort: admin.port2,
-      mainHost: transport.localHost,
+      mainHost: broker.localHost,
       serviceOptions,
+      remote,
       moduleUrl,
       userData: options.workerData,
     };
@@ -100,7 +105,12 @@ export class WorkerHandle {
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
     });
     const handle = new WorkerHandle(worker, wrapAdmin(admin.port1), admin.port1, timeouts);
-    transport.addWorker(handle.host, data.port1);
+    // The worker's first message on its data port names its host (it may have to bind a port first).
+    const announced = broker.addWorker(data.port1);
+    announced.then(
+      (host) => (handle.host = host),
+      () => data.port1.close(),
+    );
     trackWorker(handle.exited);
     worker.on('error', (error) => {
       // Node keeps name, message, code and cause of an uncaught error; the codec
@@ -109,7 +119,7 @@ export class WorkerHandle {
       log.debug(`Worker ${handle.host} failed:`, error);
     });
     handle.exited.then((code) => {
-      transport.workerExited(handle.host, code);
+      if (handle.host) broker.workerExited(handle.host, code);
       admin.port1.close();
     });
     try {
@@ -119,7 +129,9 @@ export class WorkerHandle {
         timeouts.startTimeoutMs,
         handle.exited,
       );
-      if (!outcome.ok) throw decodeError(outcome.error, handle.host);
+      if (!outcome.ok) throw decodeError(outcome.error, handle.host || `thread-${handle.threadId}`);
+      // Sent before start() ran, on another port: it is there, or about to be.
+      await boundedCall(announced, 'start (host announcement)', timeouts.startTimeoutMs, handle.exited);
       handle.result = outcome.value;
       return handle;
     } catch (error) {

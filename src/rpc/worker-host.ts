@@ -9,11 +9,9 @@
 // start-up time (see bench:cluster).
 
 import { threadId, workerData } from 'node:worker_threads';
-import { threadHost } from '../actor/address.js';
 import { encodeError } from '../actor/error-codec.js';
-import { WorkerThreadTransport } from '../actor/message-port-transport.js';
 import { exposeAdmin, type StartOutcome, type WorkerAdmin } from './admin-channel.js';
-import { RpcService, type RpcServiceOptions } from './rpc-service.js';
+import { RpcService } from './rpc-service.js';
 import type { WorkerBoot } from './worker-handle.js';
 
 /** What a module loaded by spawnWorker exports. */
@@ -23,12 +21,14 @@ export interface WorkerModule {
 
 export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partial<WorkerModule>>): void {
   const boot = workerData as WorkerBoot;
-  const transport = new WorkerThreadTransport(threadHost(threadId), boot.mainHost, boot.dataPort);
-  const rpc = RpcService.forTransport(transport, boot.serviceOptions as RpcServiceOptions);
+  // Binds its port first when it listens on TCP; start() reports a failure to.
+  const ready = RpcService.forWorker(boot);
+  ready.catch(() => {});
 
   const admin: WorkerAdmin = {
     async start(): Promise<StartOutcome> {
       try {
+        const rpc = await ready;
         const module = await loadModule(boot.moduleUrl);
         if (typeof module.start !== 'function') {
           throw new TypeError(`Module ${boot.moduleUrl} does not export a start(rpc, workerData) function.`);
@@ -39,9 +39,11 @@ export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partia
       }
     },
     async shutdown(): Promise<void> {
-      await rpc.closeAsync();
+      const rpc = await ready.catch(() => undefined);
+      await rpc?.closeAsync();
     },
-    metrics() {
+    async metrics() {
+      const rpc = await ready;
       return {
         ...rpc.metrics(),
         threadId,

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { EchoGateway, MySuperSpecificError } from '../fixtures/echo.js';
 import { RpcConnectionError, RpcError } from '../../src/rpc/errors.js';
-import { kPaths, startEcho, useRpcService } from '../support/paths.js';
+import { kRpcPaths, startEcho, useRpcService } from '../support/paths.js';
 
-for (const path of kPaths) {
+for (const path of kRpcPaths) {
   describe(`asks and tells (${path})`, () => {
-    const service = useRpcService();
+    const service = useRpcService({}, path);
 
     it('a connected gateway reports the same address as the endpoint', async () => {
       const [address] = await startEcho(service.rpc, path);

@@ -7,13 +7,13 @@ import {
   RpcTimeoutError,
   UnknownMessageError,
 } from '../../src/rpc/errors.js';
-import { kPaths, startEcho, useRpcService } from '../support/paths.js';
+import { kRpcPaths, startEcho, useRpcService } from '../support/paths.js';
 import { RpcService } from '../../src/rpc/rpc-service.js';
 import { kEchoModule } from '../support/paths.js';
 
-for (const path of kPaths) {
+for (const path of kRpcPaths) {
   describe(`bad input is refused at the sender (${path})`, () => {
-    const service = useRpcService({ maxFrameBytes: 32_000 });
+    const service = useRpcService({ maxFrameBytes: 32_000 }, path);
 
     it('an argument that cannot be cloned rejects at once with ERR_RPC_SERIALIZATION', async () => {
       const [address] = await startEcho(service.rpc, path);

@@ -4,12 +4,12 @@
 import { expect } from 'chai';
 
 import { EchoGateway, MySuperSpecificError } from '../fixtures/echo.js';
-import { kPaths, startEcho, useRpcService } from '../support/paths.js';
+import { kRpcPaths, startEcho, useRpcService } from '../support/paths.js';
 
-describe('error arguments', () => {
-  const service = useRpcService();
+for (const path of kRpcPaths) {
+  describe(`error arguments (${path})`, () => {
+    const service = useRpcService({}, path);
 
-  for (const path of kPaths) {
     it(`keep their class, code and cause (${path})`, async () => {
       const [address] = await startEcho(service.rpc, path);
       const echo = await service.rpc.connect(address!, EchoGateway);
@@ -30,5 +30,5 @@ describe('error arguments', () => {
       expect(await echo.echo(value)).to.deep.equal(value);
       expect((await echo.inspectError('not an error')).isError).to.equal(false);
     });
-  }
-});
+  });
+}

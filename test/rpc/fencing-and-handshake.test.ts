@@ -8,11 +8,11 @@ import {
   RpcInvalidStateError,
   UnknownMessageError,
 } from '../../src/rpc/errors.js';
-import { kPaths, startEcho, startLeader, useRpcService } from '../support/paths.js';
+import { kRpcPaths, startEcho, startLeader, useRpcService } from '../support/paths.js';
 
-for (const path of kPaths) {
+for (const path of kRpcPaths) {
   describe(`fencing (${path})`, () => {
-    const service = useRpcService();
+    const service = useRpcService({}, path);
 
     it('a call with the right token succeeds; with a wrong token it fails with FencingTokenError', async () => {
       const address = await startLeader(service.rpc, path, 'token-1');
@@ -39,7 +39,7 @@ for (const path of kPaths) {
   });
 
   describe(`handshake (${path})`, () => {
-    const service = useRpcService();
+    const service = useRpcService({}, path);
 
     it('connecting with a gateway the endpoint does not serve fails with HandshakeError', async () => {
       const address = await startLeader(service.rpc, path, 't');
