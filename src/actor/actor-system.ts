@@ -12,8 +12,10 @@ import { kDefaultAskFailures, type AskFailures, type MessageInfo } from './error
 import { getLogger } from './logger.js';
 import { Kind, type AskEnvelope, type DataEnvelope, type TellEnvelope } from './protocol.js';
 import { RingQueue } from './ring-queue.js';
+import { DeathWatch } from './death-watch.js';
+import { PendingAsks } from './pending-asks.js';
 import { ScheduledTimer } from './scheduled-timer.js';
-import { TimerQueue, type TimerEntry } from './timer-queue.js';
+import { TimerQueue } from './timer-queue.js';
 import { HandshakeRefused, OutboundQueueFull } from './transport-errors.js';
 import type { Link, Transport, TransportListener } from './transport.js';
 
@@ -69,26 +71,6 @@ class ActorCell {
   ) {}
 }
 
-class PendingAsk implements TimerEntry, MessageInfo {
-  heapIndex = -1;
-  seq = 0;
-  constructor(
-    readonly system: ActorSystem,
-    readonly id: number,
-    readonly link: Link,
-    readonly recipient: string,
-    readonly label: string,
-    readonly timeoutMs: number,
-    public deadline: number,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: Error) => void,
-  ) {}
-
-  onTimer(): void {
-    this.system.timeoutAsk(this);
-  }
-}
-
 export class ActorSystem implements TransportListener {
   readonly name: string;
   readonly host: string;
@@ -101,10 +83,12 @@ export class ActorSystem implements TransportListener {
   private readonly throughput: number;
   private readonly turnBudget: number;
   private readonly cells = new Map<string, ActorCell>();
-  private readonly pending = new Map<number, PendingAsk>();
   private readonly timers = new TimerQueue();
+  private readonly pending = new PendingAsks(this.timers, (entry) =>
+    entry.reject(this.failures.timeout(entry, entry.timeoutMs)),
+  );
+  private readonly deathWatch = new DeathWatch();
   private readonly ready = new RingQueue<ActorCell, null>();
-  private nextAskId = 0;
   private dispatchQueued = false;
   private dispatching = false;
   private terminated = false;
@@ -232,12 +216,8 @@ export class ActorSystem implements TransportListener {
     } catch (error) {
       return Promise.reject(error);
     }
-    const id = ++this.nextAskId;
     return new Promise((resolve, reject) => {
-      const entry = new PendingAsk(this, id, link, ref.address, label, timeoutMs, 0, resolve, reject);
-      entry.deadline = performance.now() + timeoutMs;
-      this.pending.set(id, entry);
-      this.timers.add(entry);
+      const id = this.pending.add(link, ref.address, label, timeoutMs, resolve, reject);
       link.send(
         clone
           ? { k: Kind.Ask, to: ref.path, id, body }
@@ -270,6 +250,22 @@ export class ActorSystem implements TransportListener {
   private preparedBytes = 0;
 
   /**
+   * Calls `onDown` once, outside any mailbox turn, when the link to `host` goes
+   * down, or soon if it is down already. Returns a function that unwatches.
+   */
+  watch(host: string, onDown: (reason: string) => void): () => void {
+    const downReason = this.transport.link(host).downReason;
+    if (downReason === undefined) return this.deathWatch.watch(host, onDown);
+    let watching = true;
+    queueMicrotask(() => {
+      if (watching) onDown(downReason);
+    });
+    return () => {
+      watching = false;
+    };
+  }
+
+  /**
    * Runs `task` after `delayMs` on this system's single timer structure. The
    * task runs from a timer callback, outside any actor's mailbox turn.
    */
@@ -295,12 +291,12 @@ export class ActorSystem implements TransportListener {
         return;
       }
       case Kind.Reply: {
-        const entry = this.takePending(link, envelope.id);
+        const entry = this.pending.take(link, envelope.id);
         entry?.resolve(envelope.body);
         return;
       }
       case Kind.Failure: {
-        const entry = this.takePending(link, envelope.id);
+        const entry = this.pending.take(link, envelope.id);
         entry?.reject(decodeError(envelope.error, link.host));
         return;
       }
@@ -320,7 +316,7 @@ export class ActorSystem implements TransportListener {
 
   undeliverable(link: Link, envelope: DataEnvelope, cause: unknown): void {
     if (envelope.k === Kind.Ask) {
-      const entry = this.takePending(link, envelope.id);
+      const entry = this.pending.take(link, envelope.id);
       if (!entry) return;
       if (cause instanceof OutboundQueueFull) entry.reject(this.failures.queueFull(entry, cause.message));
       else if (cause instanceof FrameTooLargeError)
@@ -335,11 +331,8 @@ export class ActorSystem implements TransportListener {
 
   linkDown(link: Link, reason: string, cause?: Error): void {
     log.info(`Link to ${link.host} is down: ${reason}`);
-    for (const entry of [...this.pending.values()]) {
-      if (entry.link !== link) continue;
-      this.takePending(link, entry.id);
-      entry.reject(this.linkFailure(entry, reason, cause));
-    }
+    this.deathWatch.notifyDown(link.host, reason);
+    for (const entry of this.pending.takeAllOf(link)) entry.reject(this.linkFailure(entry, reason, cause));
   }
 
   /** The error for a message that a down link cannot carry. */
@@ -347,21 +340,6 @@ export class ActorSystem implements TransportListener {
     if (cause instanceof HandshakeRefused)
       return this.failures.handshakeRefused(info, cause.refusal, cause.message);
     return this.failures.unreachable(info, reason);
-  }
-
-  timeoutAsk(entry: PendingAsk): void {
-    if (this.pending.get(entry.id) !== entry) return;
-    this.pending.delete(entry.id);
-    entry.reject(this.failures.timeout(entry, entry.timeoutMs));
-  }
-
-  private takePending(link: Link, id: number): PendingAsk | undefined {
-    const entry = this.pending.get(id);
-    // A reply must come back over the link its ask went out on.
-    if (!entry || entry.link !== link) return undefined;
-    this.pending.delete(id);
-    this.timers.remove(entry);
-    return entry;
   }
 
   private noSuchActor(link: Link, envelope: AskEnvelope | TellEnvelope): void {
@@ -481,11 +459,11 @@ export class ActorSystem implements TransportListener {
     if (this.terminated) return this.closed;
     this.terminated = true;
     for (const path of [...this.cells.keys()]) this.stop(path);
-    for (const entry of [...this.pending.values()]) {
-      this.takePending(entry.link, entry.id);
+    for (const entry of this.pending.takeAll()) {
       entry.reject(this.failures.unreachable(entry, 'the local actor system was terminated'));
     }
     this.timers.clear();
+    this.deathWatch.clear();
     this.closed = Promise.resolve(this.transport.close());
     return this.closed;
   }

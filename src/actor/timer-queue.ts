@@ -2,6 +2,12 @@
 // behind a single setTimeout. An ask costs an O(log n) heap insert instead of a
 // setTimeout, and settling it removes its entry at once, so settled asks never
 // linger until their deadline.
+//
+// The timer stays armed when the heap empties: it is only unref'd, so that it
+// keeps no process alive. Sequential asks with the same timeout then arm no
+// timer at all (each deadline is later than the one armed), instead of a
+// setTimeout and a clearTimeout per ask. A timer that fires with nothing due
+// re-arms for the earliest deadline; that costs one early wake-up at most.
 
 export interface TimerEntry {
   /** Absolute deadline on performance.now()'s time line. */
@@ -30,6 +36,7 @@ export class TimerQueue {
     this.heap.push(entry);
     this.siftUp(entry.heapIndex);
     if (entry.deadline < this.armedFor) this.arm(entry.deadline);
+    else if (this.heap.length === 1) this.timer?.ref();
   }
 
   remove(entry: TimerEntry): void {
@@ -43,7 +50,7 @@ export class TimerQueue {
       this.siftDown(index);
       this.siftUp(last.heapIndex);
     }
-    if (this.heap.length === 0) this.disarm();
+    if (this.heap.length === 0) this.timer?.unref();
   }
 
   /** Cancels every entry without firing it. */

@@ -7,6 +7,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { ActorRef } from '../actor/actor-ref.js';
+import { parseAddress } from '../actor/address.js';
 import { ActorSystem, type ActorSystemMetrics } from '../actor/actor-system.js';
 import { getLogger } from '../actor/logger.js';
 import { MeshBroker, MeshMember } from '../actor/message-port-transport.js';
@@ -161,6 +162,17 @@ export class RpcService {
   }
 
   // ---- connecting ------------------------------------------------------------
+
+  /**
+   * Death watch: calls `onUnreachable` once when the thread, process or
+   * connection behind `address` is gone, or soon if it is gone already. Far
+   * faster than a heartbeat timeout; a lost connection counts too, so the
+   * caller treats it as a loss and lets the peer register again. Returns a
+   * function that stops watching.
+   */
+  watch(address: string, onUnreachable: (reason: string) => void): () => void {
+    return this.system.watch(parseAddress(address).host, onUnreachable);
+  }
 
   /** Resolves `address`, checks with a handshake that it serves `gateway`, and returns a gateway. */
   connect<G extends RpcGateway>(address: string, gateway: GatewayDefinition<G>): Promise<G> {

@@ -27,7 +27,7 @@ describe('the timer queue', () => {
     expect(order).to.deep.equal(Array.from({ length: 200 }, (_, i) => i));
   });
 
-  it('removes entries at once, so a settled ask leaves nothing behind, and disarms when empty', () => {
+  it('removes entries at once, so a settled ask leaves nothing behind, and keeps no process alive when empty', () => {
     const queue = new TimerQueue();
     const fired: number[] = [];
     const entries = Array.from({ length: 1000 }, (_, i) =>
@@ -40,6 +40,40 @@ describe('the timer queue', () => {
     expect(queue.size).to.equal(0);
     expect(process.getActiveResourcesInfo()).to.not.include('Timeout');
     expect(fired).to.deep.equal([]);
+  });
+
+  it('arms no new timer for sequential entries with later deadlines: one setTimeout, no clearTimeout', async () => {
+    const queue = new TimerQueue();
+    const calls = { set: 0, clear: 0 };
+    const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+    globalThis.setTimeout = ((...args: Parameters<typeof realSet>) => {
+      calls.set++;
+      return realSet(...args);
+    }) as typeof realSet;
+    globalThis.clearTimeout = ((timer: Parameters<typeof realClear>[0]) => {
+      calls.clear++;
+      realClear(timer);
+    }) as typeof realClear;
+    const fired: number[] = [];
+    try {
+      // As sequential asks with the same timeout: each settles before the next is sent.
+      for (let i = 0; i < 100; i++) {
+        const e = entry(performance.now() + 10_000, fired);
+        queue.add(e);
+        queue.remove(e);
+      }
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
+    expect(calls).to.deep.equal({ set: 1, clear: 0 });
+    expect(process.getActiveResourcesInfo()).to.not.include('Timeout');
+    // An earlier deadline re-arms, and an entry added later still fires on time.
+    const soon = performance.now() + 5;
+    queue.add(entry(soon, fired));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fired).to.deep.equal([soon]);
+    queue.clear();
   });
 
   it('keeps the heap ordered under random inserts and removals', () => {

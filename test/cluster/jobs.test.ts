@@ -219,10 +219,12 @@ describe('Jobs on a MiniCluster', function () {
 
   it('serves the next job with the same warm task workers: the same thread ids', async () => {
     const c = await startCluster({ taskExecutors: 2, slotsPerTaskExecutor: 1 });
-    const threadsOf = async () =>
-      new Set(
-        (await c.submitJob({ tasks: Array.from({ length: 6 }, () => task('whereAmI')) }).result) as number[],
-      );
+    // Two tasks that wait for each other run in both slots at once, whatever the timing.
+    const threadsOf = async () => {
+      const counter = new SharedArrayBuffer(4);
+      const tasks = [0, 1].map(() => task('whereAmIWithPeers', counter, 2));
+      return new Set((await c.submitJob({ tasks }).result) as number[]);
+    };
     const first = await threadsOf();
     expect(first.size).to.equal(2);
     expect(await threadsOf()).to.deep.equal(first);

@@ -18,6 +18,22 @@ export function whereAmI(): number {
   return threadId;
 }
 
+/**
+ * The worker thread that ran the task, once `peers` tasks sharing `counter`
+ * run at the same time: a job of such tasks occupies that many slots at once.
+ */
+export function whereAmIWithPeers(counter: SharedArrayBuffer, peers: number): number {
+  const view = new Int32Array(counter);
+  Atomics.add(view, 0, 1);
+  Atomics.notify(view, 0);
+  const deadline = Date.now() + 10_000;
+  for (let seen = Atomics.load(view, 0); seen < peers; seen = Atomics.load(view, 0)) {
+    if (Date.now() > deadline) throw new Error(`only ${seen} of ${peers} peers ran at the same time`);
+    Atomics.wait(view, 0, seen, 50);
+  }
+  return threadId;
+}
+
 /** Throws the first time (no marker file yet), succeeds afterwards. */
 export function failOnce(markerPath: string, value: number): number {
   if (!existsSync(markerPath)) {
