@@ -74,6 +74,8 @@ interface TaskManagerRegistration {
   readonly resourceId: ResourceID;
   readonly session: string;
   readonly gateway: TaskExecutorGateway;
+  /** Stops the death watch of the TaskExecutor. */
+  readonly unwatch: () => void;
 }
 
 type RemoteMethods = Omit<JobMasterGateway, 'getAddress' | 'getHostname' | 'getFencingToken'>;
@@ -253,7 +255,20 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       if (isGloballyTerminalJobStatus(status)) {
         return RegistrationResponse.rejection(`Job ${this.jobId} has already reached status ${status}.`);
       }
-      this.registeredTaskManagers.set(resourceId, { resourceId, session: taskManagerSession, gateway });
+      // A TaskExecutor whose thread, process or connection is gone is let go at once.
+      const unwatch = this.getRpcService().watch(registration.taskManagerRpcAddress, (reason) =>
+        this.runAsync(() => {
+          if (this.registeredTaskManagers.get(resourceId)?.session !== taskManagerSession) return;
+          const message = `TaskManager with id ${resourceId} is no longer reachable: ${reason}`;
+          this.disconnectTaskManagerInternal(resourceId, new JobMasterError(message));
+        }),
+      );
+      this.registeredTaskManagers.set(resourceId, {
+        resourceId,
+        session: taskManagerSession,
+        gateway,
+        unwatch,
+      });
       this.slotPool.registerTaskManager(resourceId);
       this.taskManagerHeartbeatManager.monitorTarget(resourceId, {
         receiveHeartbeat: () => Promise.resolve(),
@@ -397,6 +412,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     if (!registration) return;
     log.info(`Disconnect TaskExecutor ${resourceId} because: ${cause.message}`);
     this.registeredTaskManagers.delete(resourceId);
+    registration.unwatch();
     this.taskManagerHeartbeatManager.unmonitorTarget(resourceId);
     const lost = new ExecutionLostError(
       `TaskExecutor ${resourceId} left job ${this.jobId}: ${cause.message}`,

@@ -59,6 +59,7 @@ export class ResourceManagerLink {
       heartbeatServices: context.heartbeatServices,
       executor: context.executor,
       runAsync: (task) => context.runAsync(task),
+      watch: (address, onUnreachable) => context.rpcService.watch(address, onUnreachable),
       mayConnect: () => context.mayConnect(),
       createRegistration: (target, listener) =>
         new JobMasterToResourceManagerConnection(

@@ -59,6 +59,8 @@ export interface ResourceManagerLeaderConnectionOwner<S extends ResourceManagerR
   /** Delays (heartbeats), running in the owner's main thread. */
   readonly executor: ScheduledExecutor;
   runAsync(task: () => void): void;
+  /** Death watch of an address (RpcService.watch); returns the unwatch. */
+  watch(address: string, onUnreachable: (reason: string) => void): () => void;
   /** False while the owner stops or once its work is done: it follows no leader then. */
   mayConnect(): boolean;
   /** A registration at `target`, not started yet, reporting to `listener`. */
@@ -91,6 +93,7 @@ export class ResourceManagerLeaderConnection<S extends ResourceManagerRegistrati
   private leader: ResourceManagerAddress | undefined;
   private registration: Registration<S> | undefined;
   private establishedConnection: EstablishedResourceManagerConnection<S> | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly owner: ResourceManagerLeaderConnectionOwner<S, O>) {
     this.heartbeatManager = owner.heartbeatServices.createHeartbeatManager(
@@ -157,6 +160,8 @@ export class ResourceManagerLeaderConnection<S extends ResourceManagerRegistrati
     if (established) {
       log.info(`Close ResourceManager connection ${established.resourceManagerResourceId}: ${cause.message}`);
       this.establishedConnection = undefined;
+      this.unwatch?.();
+      this.unwatch = undefined;
       this.heartbeatManager.unmonitorTarget(established.resourceManagerResourceId);
       this.owner.disconnect(established, cause);
     }
@@ -210,6 +215,15 @@ export class ResourceManagerLeaderConnection<S extends ResourceManagerRegistrati
     this.heartbeatManager.monitorTarget(
       success.resourceManagerResourceId,
       this.owner.heartbeatTarget(gateway),
+    );
+    // A ResourceManager whose thread, process or connection is gone is noticed at once; the owner registers again.
+    this.unwatch = this.owner.watch(gateway.getAddress(), (reason) =>
+      this.owner.runAsync(() => {
+        if (this.establishedConnection !== established) return;
+        const message = `ResourceManager with id ${established.resourceManagerResourceId} is no longer reachable: ${reason}`;
+        log.info(message);
+        this.reconnect(this.owner.error(message));
+      }),
     );
     try {
       this.owner.established(established);

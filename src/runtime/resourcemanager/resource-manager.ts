@@ -4,9 +4,10 @@
 // heartbeat. Mirrors Flink's ResourceManager (the standalone flavour, plus the
 // ResourceAllocator hook of the active one). It is fenced by the
 // ResourceManagerId of its leader session: a new session means a new endpoint
-// (ResourceManagerServiceImpl). Beyond Flink, notifyWorkerTerminated lets the
-// MiniCluster report a TaskExecutor's thread exit at once, instead of waiting
-// for the heartbeat timeout; every JobMaster hears of it at once too.
+// (ResourceManagerServiceImpl). Beyond Flink, a TaskExecutor whose thread,
+// process or connection is gone is dropped at once, by death watch or by the
+// MiniCluster's notifyWorkerTerminated, instead of after the heartbeat timeout;
+// every JobMaster hears of it at once too.
 
 import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
@@ -130,6 +131,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       isWorkerAccepted: this.isWorkerAccepted,
       runAsync: (task) => this.runAsync(task),
       disconnect: (resourceId, cause) => this.disconnectTaskManager(resourceId, cause),
+      watch: (address, onUnreachable) => this.getRpcService().watch(address, onUnreachable),
+      terminated: (resourceId, cause) => this.workerTerminated(resourceId, cause),
     });
     this.slotManager.start(this.getFencingToken(), this.scheduledExecutor);
     this.settleStarted(undefined);
@@ -152,14 +155,16 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
    * replaced (Flink's ActiveResourceManager.onWorkerTerminated). Unknown ids are ignored.
    */
   notifyWorkerTerminated(resourceId: ResourceID, cause: Error): void {
-    this.runAsync(() => {
-      const wasRegistering = this.taskManagers().abandonConnect(resourceId);
-      const registration = this.taskManagers().close(resourceId, cause, {
-        tellTaskExecutor: false,
-        tellJobMasters: true,
-      });
-      if (registration || wasRegistering) this.requestNewWorker(resourceId);
+    this.runAsync(() => this.workerTerminated(resourceId, cause));
+  }
+
+  private workerTerminated(resourceId: ResourceID, cause: Error): void {
+    const wasRegistering = this.taskManagers().abandonConnect(resourceId);
+    const registration = this.taskManagers().close(resourceId, cause, {
+      tellTaskExecutor: false,
+      tellJobMasters: true,
     });
+    if (registration || wasRegistering) this.requestNewWorker(resourceId);
   }
 
   /**

@@ -61,10 +61,16 @@ export interface TaskExecutorConnectionsContext {
   runAsync(task: () => void): void;
   /** A TaskExecutor's heartbeat was lost: the ResourceManager disconnects it. */
   disconnect(resourceId: ResourceID, cause: Error): void;
+  /** Death watch of a TaskExecutor's address (RpcService.watch); returns the unwatch. */
+  watch(address: string, onUnreachable: (reason: string) => void): () => void;
+  /** A registered TaskExecutor's thread or process is gone: the ResourceManager drops it without a word. */
+  terminated(resourceId: ResourceID, cause: Error): void;
 }
 
 export class TaskExecutorConnections {
   private readonly registrations = new Map<ResourceID, WorkerRegistration>();
+  /** Stops the death watch of each registration. */
+  private readonly unwatch = new Map<WorkerRegistration, () => void>();
   /**
    * The newest connect-back per TaskExecutor (FLINK-12260): a registration whose
    * connect is no longer the newest is declined, so a late, timed-out attempt
@@ -163,6 +169,7 @@ export class TaskExecutorConnections {
     }
     log.info(`Closing TaskExecutor connection ${resourceId} because: ${cause.message}`);
     this.registrations.delete(resourceId);
+    this.stopWatching(registration);
     this.context.slotManager.unregisterTaskManager(registration.instanceId, cause);
     if (options.tellJobMasters) this.context.jobManagers.notifyTaskManagerLost(resourceId, cause);
     if (options.tellTaskExecutor) {
@@ -196,6 +203,7 @@ export class TaskExecutorConnections {
     if (old) {
       log.debug(`Replacing old registration of TaskExecutor ${resourceId}.`);
       this.registrations.delete(resourceId);
+      this.stopWatching(old);
       // Flink keeps the old monitor; ours is replaced, so a heartbeat verdict
       // always concerns the registration that is current.
       this.heartbeatManager.unmonitorTarget(resourceId);
@@ -217,11 +225,29 @@ export class TaskExecutorConnections {
     );
     this.registrations.set(resourceId, registration);
     this.heartbeatManager.monitorTarget(resourceId, taskExecutorHeartbeatSender(gateway));
+    // Far sooner than a heartbeat timeout: the TaskExecutor's thread or process is gone, or its connection.
+    const unwatch = this.context.watch(registration.address, (reason) =>
+      this.context.runAsync(() => {
+        if (this.registrations.get(resourceId) !== registration) return;
+        this.context.terminated(
+          resourceId,
+          new TaskExecutorUnreachableError(
+            `TaskManager with id ${resourceId} is no longer reachable: ${reason}`,
+          ),
+        );
+      }),
+    );
+    this.unwatch.set(registration, unwatch);
     return RegistrationResponse.taskExecutorSuccess(
       registration.instanceId,
       this.context.resourceId,
       this.context.clusterInformation,
     );
+  }
+
+  private stopWatching(registration: WorkerRegistration): void {
+    this.unwatch.get(registration)?.();
+    this.unwatch.delete(registration);
   }
 
   /**

@@ -40,6 +40,8 @@ export interface JobLeaderConnectionsContext {
   readonly taskSlotTable: TaskSlotTable<Task>;
   readonly slotOffers: SlotOffers;
   runAsync(task: () => void): void;
+  /** Death watch of an address (RpcService.watch); returns the unwatch. */
+  watch(address: string, onUnreachable: (reason: string) => void): () => void;
   isStopping(): boolean;
   /** Registers again at the job's leader (JobLeaderService.reconnect). */
   reconnect(jobId: JobID): void;
@@ -55,6 +57,8 @@ export class JobLeaderConnections implements JobLeaderListener {
     AllocatedSlotReport,
     TaskExecutorToJobManagerHeartbeatPayload
   >;
+  /** Stops the death watch of each connected JobMaster. */
+  private readonly unwatch = new Map<JobManagerConnection, () => void>();
 
   constructor(private readonly context: JobLeaderConnectionsContext) {
     this.heartbeatManager = context.heartbeatServices.createHeartbeatManager(
@@ -145,6 +149,8 @@ export class JobLeaderConnections implements JobLeaderListener {
       if (!deactivated) this.context.freeSlot(allocationId, cause);
     }
     this.heartbeatManager.unmonitorTarget(connection.resourceId);
+    this.unwatch.get(connection)?.();
+    this.unwatch.delete(connection);
     connection.gateway.disconnectTaskManager(this.context.resourceId, cause).catch((error: unknown) => {
       log.debug(`Could not tell JobManager of job ${connection.jobId} about the disconnect.`, error);
     });
@@ -180,6 +186,15 @@ export class JobLeaderConnections implements JobLeaderListener {
         ),
       requestHeartbeat: () => Promise.resolve(),
     });
+    // A JobMaster whose thread, process or connection is gone is noticed at once, as a lost heartbeat.
+    const unwatch = this.context.watch(gateway.getAddress(), (reason) =>
+      this.context.runAsync(() => {
+        if (jobTable.getConnection(jobId) !== connection) return;
+        const message = `JobManager with id ${connection.resourceId} is no longer reachable: ${reason}`;
+        this.heartbeatLost(connection.resourceId, new TaskManagerError(message));
+      }),
+    );
+    this.unwatch.set(connection, unwatch);
     this.context.slotOffers.offer(jobId);
   }
 

@@ -66,6 +66,7 @@ export class ResourceManagerLink {
       heartbeatServices: context.heartbeatServices,
       executor: context.executor,
       runAsync: (task) => context.runAsync(task),
+      watch: (address, onUnreachable) => context.rpcService.watch(address, onUnreachable),
       mayConnect: () => !context.isStopping(),
       createRegistration: (target, listener) =>
         new TaskExecutorToResourceManagerConnection(

@@ -169,6 +169,7 @@ export class TaskExecutor
       taskSlotTable: this.taskSlotTable,
       slotOffers: this.slotOffers,
       runAsync: (task) => this.runAsync(task),
+      watch: (address, onUnreachable) => this.getRpcService().watch(address, onUnreachable),
       isStopping: () => this.stopping,
       reconnect: (jobId) => this.jobLeaderService.reconnect(jobId),
       freeSlot: (allocationId, cause) => this.freeSlotInternal(allocationId, cause),

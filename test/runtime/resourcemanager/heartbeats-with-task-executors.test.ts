@@ -4,6 +4,7 @@
 // 2 failed RPCs until unreachable); the TaskExecutor runs on both paths.
 
 import { expect } from 'chai';
+import { eventuallyAsync } from '../../support/eventually-async.js';
 import {
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
@@ -57,8 +58,16 @@ describe('ResourceManager: heartbeats with TaskExecutors', () => {
         const rm = await startResourceManager(service.rpc);
         const te = await startTaskExecutor(service.rpc, path);
         await registerWithSlots(rm, te);
-        if (te.worker) await te.worker.kill();
-        else await te.local!.closeAsync();
+        // The endpoint ends but its thread lives: only heartbeats can tell (a dead thread is death-watched).
+        if (te.worker) {
+          te.control.terminateEndpoint();
+          await eventuallyAsync(
+            async () => (await te.worker!.metrics()).endpoints === 0,
+            'the endpoint to end',
+          );
+        } else {
+          await te.local!.closeAsync();
+        }
 
         await rm.tick(0);
         await rm.tick(kHeartbeatInterval);

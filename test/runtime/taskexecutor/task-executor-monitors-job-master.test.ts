@@ -7,6 +7,7 @@
 // reference/flink-runtime.md §4.
 
 import { expect } from 'chai';
+import { eventuallyAsync } from '../../support/eventually-async.js';
 
 import { RecipientUnreachableError } from '../../../src/rpc/errors.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
@@ -239,7 +240,11 @@ async function startDataJobMaster(rpc: RpcService, path: Path) {
   } else {
     const worker = await rpc.spawnWorker(kJobMasterModule, { workerData: { jobMasterId } });
     address = worker.result as string;
-    end = () => worker.terminate();
+    // The endpoint ends but its thread lives: only heartbeats can tell (a dead thread is death-watched).
+    end = async () => {
+      (await rpc.connectFenced(address, jobMasterId, TestingJobMasterProbe)).terminateEndpoint();
+      await eventuallyAsync(async () => (await worker.metrics()).endpoints === 0, 'the endpoint to end');
+    };
   }
   return {
     leader: { getAddress: () => address, getFencingToken: () => jobMasterId },
