@@ -14,7 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { JobSpec } from '../runtime/jobmaster/job-graph.js';
-import type { TaskStateChange } from '../runtime/jobmaster/job-result.js';
+import type { TaskStateChange } from '../runtime/types/job-result.js';
 import { ExecutionState } from '../runtime/types/execution-state.js';
 import {
   formatCount,

@@ -7,4 +7,4 @@ export { MiniCluster } from './mini-cluster.js';
 export type { MiniClusterOptions, TaskExecutorExit, TaskExecutorProcess } from './mini-cluster.js';
 export { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';
 export type { JobSpec, TaskSpec } from '../runtime/jobmaster/job-graph.js';
-export type { JobResult, TaskStateChange } from '../runtime/jobmaster/job-result.js';
+export type { JobResult, TaskStateChange } from '../runtime/types/job-result.js';

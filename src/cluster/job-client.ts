@@ -4,8 +4,9 @@
 
 import { EventEmitter } from 'node:events';
 
-import type { JobGraph } from '../runtime/jobmaster/job-graph.js';
-import type { JobMasterListener, JobResult, TaskStateChange } from '../runtime/jobmaster/job-result.js';
+import type { JobGraph } from '../runtime/types/job-graph.js';
+import type { JobResult, TaskStateChange } from '../runtime/types/job-result.js';
+import type { JobMasterListener } from '../runtime/jobmaster/job-master-listener.js';
 import { ExecutionState } from '../runtime/types/execution-state.js';
 import type { JobID } from '../runtime/types/ids.js';
 import { JobStatus } from '../runtime/types/job-status.js';

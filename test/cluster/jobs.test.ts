@@ -17,7 +17,7 @@ import {
   JobCancellationError,
   JobExecutionError,
 } from '../../src/runtime/jobmaster/job-master-errors.js';
-import type { TaskStateChange } from '../../src/runtime/jobmaster/job-result.js';
+import type { TaskStateChange } from '../../src/runtime/types/job-result.js';
 import type { ResourceID } from '../../src/runtime/types/ids.js';
 import { eventually } from '../support/eventually.js';
 

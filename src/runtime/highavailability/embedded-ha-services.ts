@@ -10,11 +10,13 @@ import type { LeaderRetrievalService } from './leader-retrieval.js';
 
 export class EmbeddedHaServices implements HighAvailabilityServices {
   private readonly resourceManagerLeaderService: EmbeddedLeaderService;
+  private readonly dispatcherLeaderService: EmbeddedLeaderService;
   private readonly jobManagerLeaderServices = new Map<JobIdLike, EmbeddedLeaderService>();
   private shutdown = false;
 
   constructor(private readonly executor: NotificationExecutor) {
     this.resourceManagerLeaderService = new EmbeddedLeaderService(executor);
+    this.dispatcherLeaderService = new EmbeddedLeaderService(executor);
   }
 
   getResourceManagerLeaderRetriever(): LeaderRetrievalService {
@@ -25,6 +27,16 @@ export class EmbeddedHaServices implements HighAvailabilityServices {
   getResourceManagerLeaderElectionService(): LeaderElectionService {
     this.checkNotShutdown();
     return this.resourceManagerLeaderService.createLeaderElectionService();
+  }
+
+  getDispatcherLeaderRetriever(): LeaderRetrievalService {
+    this.checkNotShutdown();
+    return this.dispatcherLeaderService.createLeaderRetrievalService();
+  }
+
+  getDispatcherLeaderElectionService(): LeaderElectionService {
+    this.checkNotShutdown();
+    return this.dispatcherLeaderService.createLeaderElectionService();
   }
 
   /** The embedded service ignores the default address: the elected JobMaster publishes its own. */
@@ -57,6 +69,7 @@ export class EmbeddedHaServices implements HighAvailabilityServices {
     if (this.shutdown) return;
     this.shutdown = true;
     this.resourceManagerLeaderService.shutdown();
+    this.dispatcherLeaderService.shutdown();
     for (const service of this.jobManagerLeaderServices.values()) service.shutdown();
     this.jobManagerLeaderServices.clear();
   }

@@ -1,8 +1,8 @@
 // Where components find their leader election and retrieval services, mirroring
-// Flink's HighAvailabilityServices (the part a TaskManager control plane needs).
-// StandaloneHaServices and EmbeddedHaServices implement it today; a ZooKeeper
-// implementation would fill the same interface, building DefaultLeaderRetrievalService
-// over a ZooKeeper LeaderRetrievalDriverFactory.
+// Flink's HighAvailabilityServices: for the ResourceManager, the Dispatcher and
+// each job's JobMaster. StandaloneHaServices (fixed addresses), EmbeddedHaServices
+// (one process), RemoteHaServices (a worker thread following another thread's
+// election) and ZooKeeperHaServices implement it.
 
 import type { LeaderElectionService } from './leader-election.js';
 import type { LeaderRetrievalService } from './leader-retrieval.js';
@@ -16,6 +16,8 @@ export interface HighAvailabilityServices {
   /** `defaultJobManagerAddress` is where the JobMaster lives when there is no HA to ask. */
   getJobManagerLeaderRetriever(jobId: JobIdLike, defaultJobManagerAddress: string): LeaderRetrievalService;
   getJobManagerLeaderElectionService(jobId: JobIdLike): LeaderElectionService;
+  getDispatcherLeaderRetriever(): LeaderRetrievalService;
+  getDispatcherLeaderElectionService(): LeaderElectionService;
   /** Releases the services; getters throw afterwards. */
   closeAsync(): Promise<void>;
 }

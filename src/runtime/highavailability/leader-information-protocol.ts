@@ -9,13 +9,16 @@ import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { JobIdLike } from './high-availability-services.js';
 
-/** Whose leader a subscription follows: the ResourceManager's, or one job's JobMaster. */
+/** Whose leader a subscription follows: the ResourceManager's, the Dispatcher's, or one job's JobMaster. */
 export type LeaderTarget =
   | { readonly kind: 'resourcemanager' }
+  | { readonly kind: 'dispatcher' }
   | { readonly kind: 'jobmanager'; readonly jobId: JobIdLike; readonly defaultAddress: string };
 
 export function describeLeaderTarget(target: LeaderTarget): string {
-  return target.kind === 'resourcemanager' ? 'the ResourceManager' : `the JobMaster of job ${target.jobId}`;
+  if (target.kind === 'resourcemanager') return 'the ResourceManager';
+  if (target.kind === 'dispatcher') return 'the Dispatcher';
+  return `the JobMaster of job ${target.jobId}`;
 }
 
 /** Served by LeaderInformationServer, on the thread that runs the leader election. */

@@ -168,9 +168,9 @@ export class LeaderInformationServer
   }
 
   private retrieverFor(target: LeaderTarget): LeaderRetrievalService {
-    return target.kind === 'resourcemanager'
-      ? this.haServices.getResourceManagerLeaderRetriever()
-      : this.haServices.getJobManagerLeaderRetriever(target.jobId, target.defaultAddress);
+    if (target.kind === 'resourcemanager') return this.haServices.getResourceManagerLeaderRetriever();
+    if (target.kind === 'dispatcher') return this.haServices.getDispatcherLeaderRetriever();
+    return this.haServices.getJobManagerLeaderRetriever(target.jobId, target.defaultAddress);
   }
 
   private forward(subscription: Subscription, address: string | null, sessionId: string | null): void {
@@ -241,14 +241,15 @@ export class LeaderInformationServer
 function checkTarget(target: LeaderTarget): void {
   const valid =
     target?.kind === 'resourcemanager' ||
+    target?.kind === 'dispatcher' ||
     (target?.kind === 'jobmanager' &&
       typeof target.jobId === 'string' &&
       target.jobId.length > 0 &&
       typeof target.defaultAddress === 'string');
   if (!valid) {
     throw new LeaderSubscriptionError(
-      `Unknown leader target ${JSON.stringify(target)}: expected {kind: 'resourcemanager'} or ` +
-        "{kind: 'jobmanager', jobId, defaultAddress}.",
+      `Unknown leader target ${JSON.stringify(target)}: expected {kind: 'resourcemanager'}, ` +
+        "{kind: 'dispatcher'} or {kind: 'jobmanager', jobId, defaultAddress}.",
     );
   }
 }

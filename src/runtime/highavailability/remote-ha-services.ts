@@ -46,6 +46,17 @@ export class RemoteHaServices implements HighAvailabilityServices {
     return this.retrieverFor({ kind: 'resourcemanager' });
   }
 
+  getDispatcherLeaderRetriever(): LeaderRetrievalService {
+    return this.retrieverFor({ kind: 'dispatcher' });
+  }
+
+  getDispatcherLeaderElectionService(): LeaderElectionService {
+    throw new LeaderElectionUnsupportedError(
+      'RemoteHaServices only retrieve leaders: the Dispatcher is elected on the thread that runs the ' +
+        'embedded HA services.',
+    );
+  }
+
   getJobManagerLeaderRetriever(jobId: JobIdLike, defaultJobManagerAddress: string): LeaderRetrievalService {
     return this.retrieverFor({ kind: 'jobmanager', jobId, defaultAddress: defaultJobManagerAddress });
   }

@@ -1,6 +1,7 @@
 // HA services for a cluster without HA, mirroring Flink's StandaloneHaServices:
-// the ResourceManager's address is configured, a JobMaster's address is given by
-// the caller, and every leader holds DEFAULT_LEADER_ID.
+// the ResourceManager's and the Dispatcher's addresses are configured (they live
+// at fixed addresses in the jobmanager process), a JobMaster's address is given
+// by the caller, and every leader holds DEFAULT_LEADER_ID.
 
 import { IllegalLeaderServiceStateError } from './errors.js';
 import type { HighAvailabilityServices, JobIdLike } from './high-availability-services.js';
@@ -13,7 +14,10 @@ import { StandaloneLeaderRetrievalService } from './standalone-leader-retrieval-
 export class StandaloneHaServices implements HighAvailabilityServices {
   private shutdown = false;
 
-  constructor(private readonly resourceManagerAddress: string) {}
+  constructor(
+    private readonly resourceManagerAddress: string,
+    private readonly dispatcherAddress: string = '',
+  ) {}
 
   getResourceManagerLeaderRetriever(): LeaderRetrievalService {
     this.checkNotShutdown();
@@ -21,6 +25,16 @@ export class StandaloneHaServices implements HighAvailabilityServices {
   }
 
   getResourceManagerLeaderElectionService(): LeaderElectionService {
+    this.checkNotShutdown();
+    return new StandaloneLeaderElectionService();
+  }
+
+  getDispatcherLeaderRetriever(): LeaderRetrievalService {
+    this.checkNotShutdown();
+    return new StandaloneLeaderRetrievalService(this.dispatcherAddress, DEFAULT_LEADER_ID);
+  }
+
+  getDispatcherLeaderElectionService(): LeaderElectionService {
     this.checkNotShutdown();
     return new StandaloneLeaderElectionService();
   }

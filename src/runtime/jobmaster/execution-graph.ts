@@ -8,8 +8,9 @@ import { ExecutionState, isTerminalExecutionState } from '../types/execution-sta
 import { ExecutionAttemptID } from '../types/ids.js';
 import { JobStatus } from '../types/job-status.js';
 import type { Execution, ExecutionVertex } from './execution.js';
-import type { JobGraph } from './job-graph.js';
-import type { JobMasterListener, JobResult } from './job-result.js';
+import type { JobGraph } from '../types/job-graph.js';
+import type { JobResult } from '../types/job-result.js';
+import type { JobMasterListener } from './job-master-listener.js';
 import { FixedDelayRestartBackoffTimeStrategy } from './restart-strategy.js';
 import type { AllocatedSlot } from './slot-pool.js';
 

@@ -2,10 +2,10 @@
 // strategy and the runner that elects it.
 
 export { createJobGraph } from './job-graph.js';
-export type { JobGraph, JobSpec, TaskSpec } from './job-graph.js';
+export type { JobSpec, TaskSpec } from './job-graph.js';
 export { JobMaster } from './job-master.js';
 export type { JobMasterServices } from './job-master.js';
-export type { JobMasterListener, JobResult, TaskStateChange } from './job-result.js';
+export type { JobMasterListener } from './job-master-listener.js';
 export {
   ExecutionGraphError,
   ExecutionLostError,
@@ -16,6 +16,5 @@ export {
 } from './job-master-errors.js';
 export { JobMasterServiceLeadershipRunner } from './job-master-service-leadership-runner.js';
 export { FixedDelayRestartBackoffTimeStrategy, kNoRestart } from './restart-strategy.js';
-export type { RestartStrategyConfiguration } from './restart-strategy.js';
 export { SlotPool } from './slot-pool.js';
 export type { AllocatedSlot } from './slot-pool.js';

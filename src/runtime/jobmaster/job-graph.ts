@@ -1,18 +1,11 @@
-// A job as the JobMaster receives it: its tasks and how to restart them.
-// Mirrors the part of Flink's JobGraph threadlink needs: every task is an
-// independent vertex (parallelism 1, no edges), whose code is a module export.
+// A user's job, checked and turned into the JobGraph the Dispatcher and the
+// JobMaster take (types/job-graph.ts). Mirrors what Flink's client does when it
+// compiles a program into a JobGraph; here a job is a list of module exports.
 
 import { JobID } from '../types/ids.js';
+import type { JobGraph, RestartStrategyConfiguration } from '../types/job-graph.js';
 import type { TaskInvokable } from '../types/task-deployment-descriptor.js';
 import { InvalidJobError } from './job-master-errors.js';
-import type { RestartStrategyConfiguration } from './restart-strategy.js';
-
-export interface JobGraph {
-  readonly jobId: JobID;
-  readonly name: string;
-  readonly tasks: readonly TaskInvokable[];
-  readonly restartStrategy: RestartStrategyConfiguration;
-}
 
 /** What a user hands in; see MiniCluster.submitJob. */
 export interface JobSpec {

@@ -10,7 +10,7 @@ import type { LeaderContender, LeaderElectionService } from '../highavailability
 import { JobMasterId } from '../types/ids.js';
 import { JobMasterError } from './job-master-errors.js';
 import type { JobMaster } from './job-master.js';
-import type { JobResult } from './job-result.js';
+import type { JobResult } from '../types/job-result.js';
 
 const log = getLogger('jobmaster-runner');
 

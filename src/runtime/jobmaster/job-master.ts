@@ -46,9 +46,10 @@ import type { TaskExecutionState } from '../types/task-execution-state.js';
 import type { TaskManagerRegistrationInformation } from '../types/task-manager-info.js';
 import { DefaultScheduler } from './default-scheduler.js';
 import { ExecutionGraph } from './execution-graph.js';
-import type { JobGraph } from './job-graph.js';
+import type { JobGraph } from '../types/job-graph.js';
 import { ExecutionLostError, JobCancellationError, JobMasterError } from './job-master-errors.js';
-import type { JobMasterListener, JobResult } from './job-result.js';
+import type { JobResult } from '../types/job-result.js';
+import type { JobMasterListener } from './job-master-listener.js';
 import { ResourceManagerLink } from './resource-manager-link.js';
 import { SlotPool, type AllocatedSlot } from './slot-pool.js';
 

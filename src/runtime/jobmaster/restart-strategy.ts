@@ -4,12 +4,7 @@
 // per task, because every task is its own failover region and one flaky task
 // should not use up the restarts of the others.
 
-export interface RestartStrategyConfiguration {
-  /** How many times a failed task is started again; 0 means a failure fails the job. */
-  readonly attempts: number;
-  /** Milliseconds between a failure and the restart. */
-  readonly delayMs: number;
-}
+import type { RestartStrategyConfiguration } from '../types/job-graph.js';
 
 export const kNoRestart: RestartStrategyConfiguration = { attempts: 0, delayMs: 0 };
 

@@ -21,6 +21,8 @@ export type ExecutionAttemptID = string & { readonly __brand: 'ExecutionAttemptI
 export type ResourceManagerId = string & { readonly __brand: 'ResourceManagerId' };
 /** A JobMaster's leader session; the fencing token of its endpoint. Flink wraps a UUID. */
 export type JobMasterId = string & { readonly __brand: 'JobMasterId' };
+/** A Dispatcher's leader session; the fencing token of its endpoint. Flink wraps a UUID. */
+export type DispatcherId = string & { readonly __brand: 'DispatcherId' };
 
 /** Functions of one id type: `generate()` for a fresh random id, `of(text)` to brand a known one. */
 export interface IdFactory<I extends string> {
@@ -47,3 +49,4 @@ export const JobID: IdFactory<JobID> = idFactory('JobID');
 export const ExecutionAttemptID: IdFactory<ExecutionAttemptID> = idFactory('ExecutionAttemptID');
 export const ResourceManagerId: IdFactory<ResourceManagerId> = idFactory('ResourceManagerId');
 export const JobMasterId: IdFactory<JobMasterId> = idFactory('JobMasterId');
+export const DispatcherId: IdFactory<DispatcherId> = idFactory('DispatcherId');

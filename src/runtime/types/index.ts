@@ -11,6 +11,7 @@ export type {
 } from './heartbeat-payloads.js';
 export {
   AllocationID,
+  DispatcherId,
   ExecutionAttemptID,
   InstanceID,
   JobID,
@@ -47,3 +48,12 @@ export type {
   TaskManagerInfo,
   TaskManagerRegistrationInformation,
 } from './task-manager-info.js';
+export type { JobResult, TaskStateChange } from './job-result.js';
+export type { JobEvent, JobResultMessage, JobSnapshot, TaskStateChangeMessage } from './job-events.js';
+export {
+  fromJobResultMessage,
+  fromTaskStateChangeMessage,
+  toJobResultMessage,
+  toTaskStateChangeMessage,
+} from './job-events.js';
+export type { JobGraph, RestartStrategyConfiguration } from './job-graph.js';

@@ -7,10 +7,11 @@
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import type { RetryingRegistrationConfiguration } from '../../../src/runtime/configuration/retrying-registration-configuration.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
-import { createJobGraph, type JobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
+import { createJobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
+import type { JobGraph } from '../../../src/runtime/types/job-graph.js';
 import { JobMasterGateway } from '../../../src/runtime/gateways/job-master-gateway.js';
 import { JobMaster } from '../../../src/runtime/jobmaster/job-master.js';
-import { type TaskStateChange } from '../../../src/runtime/jobmaster/job-result.js';
+import { type TaskStateChange } from '../../../src/runtime/types/job-result.js';
 import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import type { ExecutionState } from '../../../src/runtime/types/execution-state.js';
 import {

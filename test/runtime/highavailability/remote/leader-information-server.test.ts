@@ -52,7 +52,13 @@ class HandDrivenHaServices implements HighAvailabilityServices {
   getJobManagerLeaderRetriever(jobId: JobIdLike, defaultAddress: string): LeaderRetrievalService {
     return this.retrieval({ kind: 'jobmanager', jobId, defaultAddress });
   }
+  getDispatcherLeaderRetriever(): LeaderRetrievalService {
+    return this.retrieval({ kind: 'dispatcher' });
+  }
   getResourceManagerLeaderElectionService(): LeaderElectionService {
+    throw new Error('not used');
+  }
+  getDispatcherLeaderElectionService(): LeaderElectionService {
     throw new Error('not used');
   }
   getJobManagerLeaderElectionService(): LeaderElectionService {

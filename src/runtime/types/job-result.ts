@@ -1,11 +1,10 @@
-// What a JobMaster tells the world about its job: each task attempt's state
-// changes, the job's status, and how the job ended. Mirrors Flink's
-// JobResult and the job status / execution state listeners of its
-// ExecutionGraph; the JobClient of the cluster layer is built on these.
+// What a job's users hear about it: each task attempt's state changes, and how
+// the job ended. Mirrors Flink's JobResult and what its execution state
+// listeners see; the JobClient of the cluster layer is built on these.
 
-import type { ExecutionState } from '../types/execution-state.js';
-import type { ExecutionAttemptID, JobID, ResourceID } from '../types/ids.js';
-import type { JobStatus } from '../types/job-status.js';
+import type { ExecutionState } from './execution-state.js';
+import type { ExecutionAttemptID, JobID, ResourceID } from './ids.js';
+import type { JobStatus } from './job-status.js';
 
 /** One state change of one task attempt, as the JobMaster's listener sees it. */
 export interface TaskStateChange {
@@ -31,9 +30,4 @@ export interface JobResult {
   readonly status: JobStatus;
   readonly results?: unknown[];
   readonly error?: Error;
-}
-
-export interface JobMasterListener {
-  onTaskStateChange?(change: TaskStateChange): void;
-  onJobStatusChange?(status: JobStatus): void;
 }
