@@ -196,12 +196,12 @@ describe('LeaderInformationServer', () => {
   });
 
   it('refuses an unknown target', async () => {
-    const target = { kind: 'dispatcher' } as unknown as LeaderTarget;
+    const target = { kind: 'historyserver' } as unknown as LeaderTarget;
 
     const error = await gateway.subscribe('a', subscriber.getAddress(), target).catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(LeaderSubscriptionError);
-    expect((error as Error).message).to.include('Unknown leader target {"kind":"dispatcher"}');
+    expect((error as Error).message).to.include('Unknown leader target {"kind":"historyserver"}');
   });
 
   it('fails a subscribe whose listener cannot be reached, and keeps nothing', async () => {
