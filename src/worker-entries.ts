@@ -13,6 +13,12 @@ export const kTaskManagerWorkerModule = new URL('../workers/task-manager-worker.
 /** The TaskManager worker's entry, with its module built in and bundled into one file by `npm run build`. */
 export const kTaskManagerWorkerEntry = new URL('../workers/task-manager-worker.bundle.js', import.meta.url);
 
+/** The MiniCluster's JobManager thread's module: start(rpc, workerData) runs its ResourceManager and Dispatcher. */
+export const kJobManagerWorkerModule = new URL('../workers/job-manager-worker.js', import.meta.url);
+
+/** The JobManager thread's entry, with its module built in, bundled into one file by `npm run build`. */
+export const kJobManagerWorkerEntry = new URL('../workers/job-manager-worker.bundle.js', import.meta.url);
+
 /** A slot's task worker: it runs the slot's tasks, one at a time, off the TaskExecutor's thread. */
 export const kTaskSlotWorkerEntry = new URL('../workers/task-slot-worker.js', import.meta.url);
 
@@ -20,5 +26,7 @@ export const kWorkerEntries = {
   endpointHost: kEndpointHostEntry,
   taskManagerWorkerModule: kTaskManagerWorkerModule,
   taskManagerWorker: kTaskManagerWorkerEntry,
+  jobManagerWorkerModule: kJobManagerWorkerModule,
+  jobManagerWorker: kJobManagerWorkerEntry,
   taskSlotWorker: kTaskSlotWorkerEntry,
 } as const;

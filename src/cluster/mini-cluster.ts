@@ -1,13 +1,14 @@
-// The embedded cluster: a ResourceManager on the main thread and one
-// TaskExecutor per worker thread, wired through embedded HA. Mirrors Flink's
-// MiniCluster: TaskExecutors start first and wait for a leader; then the
-// ResourceManager wins its election, publishes its address and the
-// TaskExecutors register. submitJob elects a JobMaster per job on the main
-// thread (Flink's Dispatcher role, reduced to starting the job's runner).
+// The embedded cluster. Mirrors Flink's MiniCluster, with each side on threads
+// of its own: the JobManager side (embedded HA, a ResourceManager, a Dispatcher
+// and its JobMasters) in one worker thread, and one TaskExecutor per worker
+// thread. The user's thread keeps only the client: a ClusterClient that submits
+// jobs to the Dispatcher and follows them. A user who blocks their own thread
+// for longer than the heartbeat timeout delays only their own callbacks;
+// heartbeats, registrations and jobs go on between the other threads.
 //
-// Unlike Flink, the ResourceManager learns that a TaskExecutor's worker has
-// exited the moment the thread ends (from the Worker's exit event), instead of
-// after a heartbeat timeout of 50 s.
+// Unlike Flink, a TaskExecutor whose thread exits is dropped at once: the
+// ResourceManager's death watch sees its channel close, instead of waiting for
+// a heartbeat timeout of 50 s.
 
 import { EventEmitter } from 'node:events';
 
@@ -19,20 +20,26 @@ import type { ConfigValue } from '../runtime/configuration/config-option.js';
 import { Configuration } from '../runtime/configuration/configuration.js';
 import { TaskManagerConfiguration } from '../runtime/configuration/task-manager-configuration.js';
 import { TaskManagerOptions } from '../runtime/configuration/task-manager-options.js';
-import { HeartbeatServices } from '../runtime/heartbeat/heartbeat-services.js';
-import { EmbeddedHaServices } from '../runtime/highavailability/embedded-ha-services.js';
-import { LeaderInformationServer } from '../runtime/highavailability/leader-information-server.js';
-import { ResourceManager } from '../runtime/resourcemanager/resource-manager.js';
 import { ResourceManagerGateway } from '../runtime/gateways/resource-manager-gateway.js';
-import { ResourceManagerServiceImpl } from '../runtime/resourcemanager/resource-manager-service-impl.js';
-import { createJobGraph, type JobSpec } from '../runtime/jobmaster/job-graph.js';
-import { JobMaster } from '../runtime/jobmaster/job-master.js';
-import { JobMasterServiceLeadershipRunner } from '../runtime/jobmaster/job-master-service-leadership-runner.js';
-import { ResourceID, type JobID } from '../runtime/types/ids.js';
+import { HeartbeatServices } from '../runtime/heartbeat/heartbeat-services.js';
+import { RemoteHaServices } from '../runtime/highavailability/remote-ha-services.js';
+import type { JobSpec } from '../runtime/jobmaster/job-graph.js';
+import { ResourceID } from '../runtime/types/ids.js';
 import type { ResourceProfile } from '../runtime/types/resource-profile.js';
-import { JobClient } from './job-client.js';
+import {
+  kJobManagerWorkerEntry,
+  kJobManagerWorkerModule,
+  kTaskManagerWorkerEntry,
+  kTaskManagerWorkerModule,
+} from '../worker-entries.js';
+import type { JobManagerWorkerData, JobManagerWorkerInfo } from '../../workers/job-manager-worker.js';
+import { ClusterClient } from './client/cluster-client.js';
+import { connectToLeader } from './client/leader-gateway.js';
+import type { JobClient } from './job-client.js';
 import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';
-import { kTaskManagerWorkerEntry, kTaskManagerWorkerModule } from '../worker-entries.js';
+import { checkMiniClusterOptions } from './mini-cluster-options.js';
+import { JobManagerControlGateway } from './mini-cluster-protocol.js';
+import { ResourceAllocatorEndpoint } from './resource-allocator-endpoint.js';
 
 const log = getLogger('MiniCluster');
 
@@ -45,7 +52,7 @@ export interface MiniClusterOptions {
   readonly config?: Readonly<Record<string, ConfigValue>>;
   /** Resources of each TaskExecutor. Default: one CPU core per slot. */
   readonly totalResourceProfile?: ResourceProfile;
-  /** Options of the main thread's RpcService. */
+  /** Options of the cluster's RpcService on this thread. */
   readonly rpc?: RpcServiceOptions;
   /**
    * As Flink's active ResourceManager: when a TaskExecutor's worker exits
@@ -80,92 +87,85 @@ interface MiniClusterEvents {
 
 export class MiniCluster extends EventEmitter<MiniClusterEvents> implements AsyncDisposable {
   private readonly taskExecutors = new Map<ResourceID, RunningTaskExecutor>();
-  private readonly jobs = new Map<JobID, JobMasterServiceLeadershipRunner>();
-  private readonly taskManagerConfiguration: TaskManagerConfiguration;
   private readonly pendingStarts = new Set<Promise<unknown>>();
+  private readonly haServices: RemoteHaServices;
+  private readonly client: ClusterClient;
   private closing: Promise<void> | undefined;
   private taskExecutorCount = 0;
 
-  private readonly resourceManagerService: ResourceManagerServiceImpl;
-
   private constructor(
+    /** The cluster's RpcService on the user's thread. */
     readonly rpc: RpcService,
     readonly configuration: Configuration,
-    private readonly haServices: EmbeddedHaServices,
-    private readonly haServer: LeaderInformationServer,
-    private readonly heartbeatServices: HeartbeatServices,
+    private readonly jobManager: WorkerHandle,
+    private readonly control: JobManagerControlGateway,
     private readonly totalResourceProfile: ResourceProfile | undefined,
-    activeResourceManagement: boolean,
   ) {
     super();
-    this.taskManagerConfiguration = TaskManagerConfiguration.fromConfiguration(configuration);
-    const resourceAllocator = { requestNewWorker: () => this.startReplacementTaskExecutor() };
-    this.resourceManagerService = new ResourceManagerServiceImpl(
-      haServices.getResourceManagerLeaderElectionService(),
-      (resourceManagerId) =>
-        new ResourceManager(rpc, resourceManagerId, {
-          resourceId: ResourceID.of('resourcemanager'),
-          heartbeatServices,
-          // As Flink's standalone ResourceManager, it does not stop workers it lets go: a
-          // TaskExecutor that disconnects registers again by itself.
-          ...(activeResourceManagement ? { resourceAllocator } : {}),
-        }),
-      { onFatalError: (error) => this.onFatalError(error) },
-    );
+    const { haServerAddress } = jobManager.result as JobManagerWorkerInfo;
+    this.haServices = new RemoteHaServices(rpc, haServerAddress);
+    this.client = new ClusterClient({
+      rpcService: rpc,
+      dispatcherRetriever: this.haServices.getDispatcherLeaderRetriever(),
+    });
+    void jobManager.exited.then((code) => this.jobManagerExited(code));
   }
 
   /**
-   * Starts the RpcService, HA, the TaskExecutors' workers and the ResourceManager.
-   * Resolves once every TaskExecutor is running (not yet registered: see
-   * waitUntilTaskExecutorsRegistered).
+   * Starts the JobManager thread and the TaskExecutors' threads. Resolves once
+   * every TaskExecutor is running (not yet registered: see
+   * waitUntilTaskExecutorsRegistered). Refuses an unknown option or a bad
+   * configuration value with an IllegalConfigurationError (ERR_ILLEGAL_CONFIGURATION).
    */
   static async start(options: MiniClusterOptions = {}): Promise<MiniCluster> {
+    checkMiniClusterOptions(options);
     const count = options.taskExecutors ?? 1;
-    if (!Number.isInteger(count) || count < 0) {
-      throw new MiniClusterError(`taskExecutors must be a whole number ≥ 0, got ${String(count)}.`);
-    }
     const configuration = Configuration.fromMap(options.config ?? {});
     if (options.slotsPerTaskExecutor !== undefined) {
       configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, options.slotsPerTaskExecutor);
     }
     // Validate here, once, rather than in every worker.
-    const heartbeatServices = HeartbeatServices.fromConfiguration(configuration);
+    HeartbeatServices.fromConfiguration(configuration);
     TaskManagerConfiguration.fromConfiguration(configuration);
 
     const rpc = RpcService.create(options.rpc);
-    const haServices = new EmbeddedHaServices(rpc.getScheduledExecutor());
-    const haServer = new LeaderInformationServer(rpc, haServices);
-    haServer.start();
-    const cluster = new MiniCluster(
-      rpc,
-      configuration,
-      haServices,
-      haServer,
-      heartbeatServices,
-      options.totalResourceProfile,
-      options.activeResourceManagement ?? true,
-    );
+    let cluster: MiniCluster | undefined;
     try {
-      // As in Flink: TaskExecutors first, then the ResourceManager they wait for.
-      await Promise.all(Array.from({ length: count }, () => cluster.startTaskExecutor()));
-      cluster.resourceManagerService.start();
+      const allocator =
+        options.activeResourceManagement === false
+          ? undefined
+          : new ResourceAllocatorEndpoint(rpc, () => cluster?.startReplacementTaskExecutor());
+      allocator?.start();
+      const workerData: JobManagerWorkerData = {
+        configuration: configuration.toMap(),
+        resourceAllocatorAddress: allocator?.getAddress() ?? null,
+      };
+      const jobManager = await rpc.spawnWorker(kJobManagerWorkerModule, {
+        name: 'jobmanager',
+        hostEntry: kJobManagerWorkerEntry,
+        workerData,
+      });
+      const { controlAddress } = jobManager.result as JobManagerWorkerInfo;
+      const control = await rpc.connect(controlAddress, JobManagerControlGateway);
+      cluster = new MiniCluster(rpc, configuration, jobManager, control, options.totalResourceProfile);
+      const started = cluster;
+      await Promise.all(Array.from({ length: count }, () => started.startTaskExecutor()));
+      return cluster;
     } catch (error) {
-      await cluster.closeAsync().catch(() => {});
+      if (cluster) await cluster.closeAsync().catch(() => {});
+      else await rpc.closeAsync().catch(() => {});
       throw error;
     }
-    return cluster;
   }
 
   /** A gateway to the current ResourceManager leader, fenced with its session. */
-  async resourceManagerGateway(): Promise<ResourceManagerGateway> {
-    const resourceManager = this.resourceManagerService.getLeaderResourceManager();
-    if (!resourceManager) throw new MiniClusterError('There is no ResourceManager leader at the moment.');
-    return resourceManager.getSelfGateway(ResourceManagerGateway);
-  }
-
-  /** The leading ResourceManager endpoint, if there is one. */
-  getResourceManager(): ResourceManager | undefined {
-    return this.resourceManagerService.getLeaderResourceManager();
+  resourceManagerGateway(): Promise<ResourceManagerGateway> {
+    return connectToLeader(
+      this.rpc,
+      this.haServices.getResourceManagerLeaderRetriever(),
+      ResourceManagerGateway,
+      this.rpc.askTimeoutMs,
+    );
   }
 
   /** The running TaskExecutors. */
@@ -189,13 +189,14 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     this.checkNotClosing();
     const index = this.taskExecutorCount++;
     const resourceId = ResourceID.of(`tm_${index}`);
+    const { haServerAddress } = this.jobManager.result as JobManagerWorkerInfo;
     const starting = this.rpc.spawnWorker(kTaskManagerWorkerModule, {
       name: `taskmanager_${index}`,
       hostEntry: kTaskManagerWorkerEntry,
       workerData: {
         resourceId,
         configuration: this.configuration.toMap(),
-        haServerAddress: this.haServer.getAddress(),
+        haServerAddress,
         ...(this.totalResourceProfile ? { totalResourceProfile: this.totalResourceProfile } : {}),
       },
     });
@@ -221,35 +222,16 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   }
 
   /**
-   * Submits a job: a JobMaster is elected for it, gets slots from the
-   * ResourceManager and runs the tasks in them. Throws an InvalidJobError
-   * (ERR_INVALID_JOB) at once for a malformed job. The handle's `result`
-   * settles with the tasks' return values in task order, or with the job's error.
+   * Submits a job to the cluster's Dispatcher, which elects a JobMaster for it;
+   * the JobMaster gets slots from the ResourceManager and runs the tasks in them.
+   * Throws an InvalidJobError (ERR_INVALID_JOB) at once for a malformed job. The
+   * handle's `result` settles with the tasks' return values in task order, or
+   * with the job's error.
    */
   submitJob(spec: JobSpec): JobClient {
     this.checkNotClosing();
-    const jobGraph = createJobGraph(spec);
-    const { jobId } = jobGraph;
-    const runner: JobMasterServiceLeadershipRunner = new JobMasterServiceLeadershipRunner(
-      this.haServices.getJobManagerLeaderElectionService(jobId),
-      (jobMasterId): JobMaster =>
-        new JobMaster(this.rpc, jobMasterId, {
-          jobGraph,
-          heartbeatServices: this.heartbeatServices,
-          haServices: this.haServices,
-          rpcTimeoutMs: this.taskManagerConfiguration.rpcTimeoutMs,
-          retryingRegistrationConfiguration: this.taskManagerConfiguration.retryingRegistrationConfiguration,
-          // Called on a grant, which comes after `client` below is set.
-          listener: client.listener,
-        }),
-      `job '${jobGraph.name}' (${jobId})`,
-    );
-    const client: JobClient = new JobClient(jobGraph, runner.getResultFuture(), () => runner.cancel());
-    this.jobs.set(jobId, runner);
-    const forget = () => this.jobs.delete(jobId);
-    runner.getResultFuture().then(forget, forget);
-    runner.start();
-    log.info(`Submitted job '${jobGraph.name}' (${jobId}) with ${jobGraph.tasks.length} tasks.`);
+    const client = this.client.submitJob(spec);
+    log.info(`Submitted job '${client.name}' (${client.jobId}).`);
     return client;
   }
 
@@ -283,12 +265,12 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
    * ResourceManager with a new fencing token follows.
    */
   revokeResourceManagerLeadership(): Promise<void> {
-    return this.haServices.getResourceManagerLeaderService().revokeLeadership();
+    return this.control.revokeResourceManagerLeadership();
   }
 
   /** Elects a leader if there is none: a new ResourceManager with a new fencing token, and TaskExecutors re-register. */
   grantResourceManagerLeadership(): Promise<void> {
-    return this.haServices.getResourceManagerLeaderService().grantLeadership();
+    return this.control.grantResourceManagerLeadership();
   }
 
   /**
@@ -296,29 +278,10 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
    * registered at the current ResourceManager with their slot reports.
    */
   async waitUntilTaskExecutorsRegistered(count = this.taskExecutors.size, timeoutMs = 30_000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    let gaveUp = false;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        gaveUp = true;
-        reject(new MiniClusterError(`${count} TaskExecutors did not register within ${timeoutMs} ms.`));
-      }, timeoutMs);
-    });
-    const registered = async (): Promise<void> => {
-      while (!gaveUp && !this.closing) {
-        const resourceManager = this.getResourceManager();
-        // Resolves false if that ResourceManager stops first; then wait for the next leader.
-        if (resourceManager && (await resourceManager.awaitRegisteredTaskExecutors(count))) return;
-        // No leader at the moment: look again shortly rather than spin.
-        await new Promise<void>((resolve) => setTimeout(resolve, 2));
-      }
-      if (this.closing) throw new MiniClusterError('The MiniCluster closed while waiting for TaskExecutors.');
-    };
-    try {
-      await Promise.race([registered(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    this.checkNotClosing();
+    const registered = await this.control.awaitRegisteredTaskExecutors(count, timeoutMs);
+    if (!registered)
+      throw new MiniClusterError(`${count} TaskExecutors did not register within ${timeoutMs} ms.`);
   }
 
   closeAsync(): Promise<void> {
@@ -335,30 +298,24 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   private async close(): Promise<void> {
     await Promise.allSettled([...this.pendingStarts]);
     // Jobs first: their JobMasters free their slots while the TaskExecutors still run.
-    await Promise.allSettled([...this.jobs.values()].map((runner) => runner.closeAsync()));
+    const shutdown = await Promise.allSettled([this.control.stopDispatcher(this.rpc.askTimeoutMs)]);
+    await this.client.closeAsync();
     for (const running of this.taskExecutors.values()) running.stopping = true;
-    // Flink's order: TaskExecutors and the ResourceManager, then RPC, then HA.
     const results = await Promise.allSettled([
       ...[...this.taskExecutors.values()].map((running) => running.handle.terminate()),
-      this.resourceManagerService.closeAsync(),
     ]);
-    await this.rpc.closeAsync();
+    // Flink's order: TaskExecutors, then the ResourceManager (it ends with its thread), then RPC and HA.
+    await this.jobManager.terminate();
     await this.haServices.closeAsync();
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    await this.rpc.closeAsync();
+    const failure = [...shutdown, ...results].find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
     if (failure) throw failure.reason;
   }
 
   private onWorkerExited(running: RunningTaskExecutor, code: number): void {
-    try {
-      this.handleWorkerExit(running, code);
-    } catch (error) {
-      log.error(`A listener of the exit of TaskExecutor ${running.resourceId} failed.`, error);
-    }
-  }
-
-  private handleWorkerExit(running: RunningTaskExecutor, code: number): void {
     this.taskExecutors.delete(running.resourceId);
-    void this.haServer.removeSubscriptionsOf(running.handle.host).catch(() => {});
     // terminate() ends with worker.terminate(), whose exit code is 1 even after a graceful shutdown.
     if (running.stopping) return;
     const cause = new TaskExecutorExitedError(
@@ -367,13 +324,18 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
       running.handle.failure ? { cause: running.handle.failure } : {},
     );
     log.warn(cause.message);
-    this.getResourceManager()?.notifyWorkerTerminated(running.resourceId, cause);
-    this.emit('taskExecutorExited', { resourceId: running.resourceId, exitCode: code, cause });
+    try {
+      this.emit('taskExecutorExited', { resourceId: running.resourceId, exitCode: code, cause });
+    } catch (error) {
+      log.error(`A listener of the exit of TaskExecutor ${running.resourceId} failed.`, error);
+    }
   }
 
-  private onFatalError(error: Error): void {
-    // As in Flink, a fatal error of the ResourceManager ends the whole cluster.
-    log.error('Fatal error in the ResourceManager; closing the MiniCluster.', error);
+  private jobManagerExited(code: number): void {
+    if (this.closing) return;
+    // As in Flink, a fatal error of the JobManager side ends the whole cluster.
+    const cause = this.jobManager.failure;
+    log.error(`The JobManager thread exited with code ${code}; closing the MiniCluster.`, cause);
     void this.closeAsync().catch(() => {});
   }
 

@@ -242,6 +242,25 @@ describe('Jobs on a MiniCluster', function () {
     expect(after).to.be.a('number').and.not.equal(before);
   });
 
+  it('keeps its jobs and TaskExecutors while the user blocks the main thread for twice the heartbeat timeout', async () => {
+    const c = await startCluster({
+      taskExecutors: 2,
+      config: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '1 s' },
+    });
+    const exits: unknown[] = [];
+    c.on('taskExecutorExited', (exit) => exits.push(exit));
+    const job = c.submitJob({ tasks: [task('doubleAfter', 1, 300), task('doubleAfter', 2, 300)] });
+    await firstChange(job, (change) => change.state === 'RUNNING');
+    // The user's own code hogs this thread; the cluster's threads go on without it.
+    const until = Date.now() + 2000;
+    while (Date.now() < until);
+    expect(await job.result).to.deep.equal([2, 4]);
+    expect(job.progress().failedAttempts).to.equal(0);
+    expect(exits).to.deep.equal([]);
+    const rm = await c.resourceManagerGateway();
+    expect(await rm.getNumberOfRegisteredTaskManagers()).to.equal(2);
+  });
+
   it('leaves no worker running once the cluster is closed, even with a job still running', async () => {
     const c = await startCluster({ taskExecutors: 2 });
     const job = c.submitJob({ tasks: [task('forever'), task('forever')] });

@@ -3,6 +3,7 @@
 // new leader session, and are dropped the moment their worker dies.
 
 import { expect } from 'chai';
+import { eventuallyAsync } from '../support/eventually-async.js';
 
 import { once } from 'node:events';
 
@@ -78,8 +79,8 @@ describe('MiniCluster', function () {
     const before = await cluster.resourceManagerGateway();
     await cluster.revokeResourceManagerLeadership();
     await cluster.grantResourceManagerLeadership();
-    await eventually(
-      () => cluster!.getResourceManager()?.getFencingToken() !== before.getFencingToken(),
+    await eventuallyAsync(
+      async () => (await cluster!.resourceManagerGateway()).getFencingToken() !== before.getFencingToken(),
       'a new ResourceManager',
     );
     await cluster.waitUntilTaskExecutorsRegistered(2);

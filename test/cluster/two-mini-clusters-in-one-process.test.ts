@@ -40,7 +40,7 @@ describe('two MiniClusters in one process', function () {
     const cluster = await MiniCluster.start({ taskExecutors: 1 });
     opened.push(cluster);
     await cluster.waitUntilTaskExecutorsRegistered(1);
-    const rm = cluster.getResourceManager()!;
+    const rm = await cluster.resourceManagerGateway();
     const gateway = await user.connectFenced(rm.getAddress(), rm.getFencingToken(), ResourceManagerGateway);
     expect(await gateway.getNumberOfRegisteredTaskManagers()).to.equal(1);
     await cluster.closeAsync();

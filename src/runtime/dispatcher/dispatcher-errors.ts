@@ -19,4 +19,20 @@ export class DuplicateJobSubmissionError extends DispatcherError {
   static override readonly code = 'ERR_DUPLICATE_JOB';
 }
 
-registerErrorClasses(DispatcherError, JobNotFoundError, DuplicateJobSubmissionError);
+/** A job's results, all together, do not fit into one message (maxFrameBytes) to its client. */
+export class JobResultTooLargeError extends DispatcherError {
+  static override readonly code = 'ERR_JOB_RESULT_TOO_LARGE';
+}
+
+/** requestJobResult for a job that has not ended yet. */
+export class JobNotFinishedError extends DispatcherError {
+  static override readonly code = 'ERR_JOB_NOT_FINISHED';
+}
+
+registerErrorClasses(
+  DispatcherError,
+  JobNotFoundError,
+  DuplicateJobSubmissionError,
+  JobResultTooLargeError,
+  JobNotFinishedError,
+);

@@ -13,6 +13,12 @@ export async function doubleLater(x: number): Promise<number> {
   return x * 2;
 }
 
+/** Doubles `x` after `ms` of wall-clock time, without spinning. */
+export async function doubleAfter(x: number, ms: number): Promise<number> {
+  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  return x * 2;
+}
+
 /** The worker thread that ran the task. */
 export function whereAmI(): number {
   return threadId;

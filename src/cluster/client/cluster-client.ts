@@ -1,0 +1,147 @@
+// A client of a running cluster's Dispatcher: it finds the Dispatcher leader,
+// submits jobs and follows them (every job's events reach its JobClient), lists
+// and cancels jobs. Mirrors Flink's ClusterClient (RestClusterClient,
+// MiniClusterClient), over RPC. The MiniCluster uses one on the user's thread;
+// `threadlink run --jobmanager` uses one across processes.
+//
+// When the Dispatcher's thread or process is gone, the jobs it ran cannot be
+// followed: their results reject, unless `followLeaderChanges` is on (ZooKeeper
+// HA), in which case the client waits for the next leader and follows the jobs
+// there again.
+
+import { getLogger } from '../../actor/logger.js';
+import { RecipientUnreachableError } from '../../rpc/errors.js';
+import type { RpcService } from '../../rpc/rpc-service.js';
+import { messageOf } from '../../runtime/flink-error.js';
+import type { JobStatusMessage } from '../../runtime/gateways/dispatcher-gateway.js';
+import type { LeaderRetrievalService } from '../../runtime/highavailability/leader-retrieval.js';
+import { createJobGraph, type JobSpec } from '../../runtime/jobmaster/job-graph.js';
+import type { JobID } from '../../runtime/types/ids.js';
+import { fromJobResultMessage } from '../../runtime/types/job-events.js';
+import type { JobGraph } from '../../runtime/types/job-graph.js';
+import type { JobResult } from '../../runtime/types/job-result.js';
+import { JobClient } from '../job-client.js';
+import { ClusterClientError } from './cluster-client-errors.js';
+import { DispatcherLeader } from './dispatcher-leader.js';
+import { JobListenerEndpoint } from './job-listener-endpoint.js';
+
+const log = getLogger('ClusterClient');
+
+export interface ClusterClientOptions {
+  readonly rpcService: RpcService;
+  /** Where the Dispatcher leader is: a fixed address (standalone) or an election (HA). */
+  readonly dispatcherRetriever: LeaderRetrievalService;
+  /** Timeout of every call to the Dispatcher. Default: the RpcService's askTimeoutMs. */
+  readonly timeoutMs?: number;
+  /** Readies a job for this cluster before it is submitted, e.g. uploads its task modules. */
+  readonly prepareJob?: (jobGraph: JobGraph) => Promise<JobGraph>;
+  /** Follow the jobs to the next Dispatcher leader when this one goes (ZooKeeper HA). Default false. */
+  readonly followLeaderChanges?: boolean;
+}
+
+export class ClusterClient {
+  private readonly timeoutMs: number;
+  private readonly listener: JobListenerEndpoint;
+  private readonly leader: DispatcherLeader;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ClusterClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? options.rpcService.askTimeoutMs;
+    this.listener = new JobListenerEndpoint(options.rpcService);
+    this.listener.start();
+    this.leader = new DispatcherLeader(options.rpcService, options.dispatcherRetriever, {
+      leaderChanged: () => this.followAgain(),
+      leaderLost: (reason) => this.leaderLost(reason),
+    });
+  }
+
+  /**
+   * Submits a job; throws InvalidJobError (ERR_INVALID_JOB) at once for a
+   * malformed one. The handle's `result` settles with the tasks' return values
+   * in task order, or with the job's error.
+   */
+  submitJob(spec: JobSpec): JobClient {
+    this.checkNotClosing();
+    const jobGraph = createJobGraph(spec);
+    const client = new JobClient(jobGraph.jobId, jobGraph.name, jobGraph.tasks.length, () =>
+      this.cancelJob(jobGraph.jobId),
+    );
+    this.listener.follow(client);
+    void this.submit(jobGraph).catch((error: unknown) => {
+      this.listener.forget(client.jobId);
+      client.abandon(error instanceof Error ? error : new Error(String(error)));
+    });
+    return client;
+  }
+
+  async listJobs(): Promise<JobStatusMessage[]> {
+    return (await this.leader.gateway()).listJobs(this.timeoutMs);
+  }
+
+  async cancelJob(jobId: JobID): Promise<void> {
+    await (await this.leader.gateway()).cancelJob(jobId, this.timeoutMs);
+  }
+
+  async requestJobResult(jobId: JobID): Promise<JobResult> {
+    return fromJobResultMessage(await (await this.leader.gateway()).requestJobResult(jobId, this.timeoutMs));
+  }
+
+  /** Follows a job submitted elsewhere (or before a failover); its JobClient starts from where the job is now. */
+  async followJob(jobId: JobID): Promise<JobClient> {
+    const gateway = await this.leader.gateway();
+    const snapshot = await gateway.subscribeToJob(jobId, this.listener.getAddress(), this.timeoutMs);
+    const client = new JobClient(jobId, snapshot.name, snapshot.tasks.length, () => this.cancelJob(jobId));
+    client.applySnapshot(snapshot);
+    if (!client.isSettled) this.listener.follow(client);
+    return client;
+  }
+
+  /** Stops following jobs (their results reject if they have not settled) and closes the listener. */
+  closeAsync(): Promise<void> {
+    this.closing ??= (async () => {
+      const error = new RecipientUnreachableError('The client was closed before the job ended.');
+      for (const client of this.listener.following()) client.abandon(error);
+      this.leader.close();
+      await this.listener.closeAsync();
+    })();
+    return this.closing;
+  }
+
+  private async submit(jobGraph: JobGraph): Promise<void> {
+    const prepared = this.options.prepareJob ? await this.options.prepareJob(jobGraph) : jobGraph;
+    const gateway = await this.leader.gateway();
+    await gateway.submitJob(prepared, this.listener.getAddress(), this.timeoutMs);
+  }
+
+  /** A new Dispatcher leader: follow every unfinished job there again, from its snapshot. */
+  private followAgain(): void {
+    for (const client of this.listener.following()) {
+      void this.leader
+        .gateway()
+        .then((gateway) => gateway.subscribeToJob(client.jobId, this.listener.getAddress(), this.timeoutMs))
+        .then(
+          (snapshot) => client.applySnapshot(snapshot),
+          (error: unknown) =>
+            log.info(`Could not follow job ${client.jobId} at the new leader: ${messageOf(error)}`),
+        );
+    }
+  }
+
+  private leaderLost(reason: string): void {
+    if (this.options.followLeaderChanges) {
+      log.info(`The Dispatcher is gone (${reason}); waiting for the next leader.`);
+      return;
+    }
+    const error = new RecipientUnreachableError(
+      `The cluster's Dispatcher is gone before the job ended: ${reason}`,
+    );
+    for (const client of this.listener.following()) {
+      this.listener.forget(client.jobId);
+      client.abandon(error);
+    }
+  }
+
+  private checkNotClosing(): void {
+    if (this.closing) throw new ClusterClientError('The cluster client is closed.');
+  }
+}

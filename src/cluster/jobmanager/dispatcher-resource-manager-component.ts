@@ -1,0 +1,103 @@
+// The JobManager side of a cluster: a ResourceManager and a Dispatcher, each
+// run for every leader session this process wins, on one RpcService. Mirrors
+// Flink's DispatcherResourceManagerComponent. The standalone jobmanager process
+// runs one on its main thread; the MiniCluster runs one in a worker thread of
+// its own, so that a user who blocks the main thread delays only their own code.
+
+import type { RpcService } from '../../rpc/rpc-service.js';
+import type { Configuration } from '../../runtime/configuration/configuration.js';
+import { TaskManagerConfiguration } from '../../runtime/configuration/task-manager-configuration.js';
+import {
+  DispatcherService,
+  type DispatcherServiceOptions,
+} from '../../runtime/dispatcher/dispatcher-service.js';
+import type { Dispatcher } from '../../runtime/dispatcher/dispatcher.js';
+import { HeartbeatServices } from '../../runtime/heartbeat/heartbeat-services.js';
+import type { HighAvailabilityServices } from '../../runtime/highavailability/high-availability-services.js';
+import type { ResourceAllocator } from '../../runtime/resourcemanager/resource-allocator.js';
+import { ResourceManager } from '../../runtime/resourcemanager/resource-manager.js';
+import { ResourceManagerServiceImpl } from '../../runtime/resourcemanager/resource-manager-service-impl.js';
+import { ResourceID } from '../../runtime/types/ids.js';
+
+export interface DispatcherResourceManagerComponentOptions {
+  readonly rpcService: RpcService;
+  readonly haServices: HighAvailabilityServices;
+  readonly configuration: Configuration;
+  /** Starts TaskExecutors when the ResourceManager wants more (Flink's active ResourceManager). */
+  readonly resourceAllocator?: ResourceAllocator;
+  /** The jobs a new Dispatcher leader runs again (ZooKeeper HA). */
+  readonly recoverJobs?: DispatcherServiceOptions['recoverJobs'];
+  /** A fatal error of either component; the owner ends the process or the thread. */
+  readonly onFatalError: (error: Error) => void;
+}
+
+/** The endpoint ids under which the components are found: `resourcemanager_*` and `dispatcher_*`, as in Flink. */
+export const kResourceManagerEndpointPrefix = 'resourcemanager_';
+export const kDispatcherEndpointPrefix = 'dispatcher_';
+
+export class DispatcherResourceManagerComponent {
+  readonly resourceManagerService: ResourceManagerServiceImpl;
+  readonly dispatcherService: DispatcherService;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: DispatcherResourceManagerComponentOptions) {
+    const { rpcService, haServices, configuration } = options;
+    const heartbeatServices = HeartbeatServices.fromConfiguration(configuration);
+    const taskManagerConfiguration = TaskManagerConfiguration.fromConfiguration(configuration);
+    let resourceManagers = 0;
+    let dispatchers = 0;
+    this.resourceManagerService = new ResourceManagerServiceImpl(
+      haServices.getResourceManagerLeaderElectionService(),
+      (resourceManagerId) =>
+        new ResourceManager(rpcService, resourceManagerId, {
+          resourceId: ResourceID.of('resourcemanager'),
+          heartbeatServices,
+          endpointId: `${kResourceManagerEndpointPrefix}${resourceManagers++}`,
+          ...(options.resourceAllocator ? { resourceAllocator: options.resourceAllocator } : {}),
+        }),
+      { onFatalError: options.onFatalError },
+    );
+    this.dispatcherService = new DispatcherService(
+      rpcService,
+      haServices.getDispatcherLeaderElectionService(),
+      {
+        haServices,
+        heartbeatServices,
+        rpcTimeoutMs: taskManagerConfiguration.rpcTimeoutMs,
+        retryingRegistrationConfiguration: taskManagerConfiguration.retryingRegistrationConfiguration,
+        endpointIdFor: () => `${kDispatcherEndpointPrefix}${dispatchers++}`,
+      },
+      {
+        onFatalError: options.onFatalError,
+        ...(options.recoverJobs ? { recoverJobs: options.recoverJobs } : {}),
+      },
+    );
+  }
+
+  /** Enters both elections; the ResourceManager first, as in Flink. */
+  start(): void {
+    this.resourceManagerService.start();
+    this.dispatcherService.start();
+  }
+
+  getResourceManager(): ResourceManager | undefined {
+    return this.resourceManagerService.getLeaderResourceManager();
+  }
+
+  getDispatcher(): Dispatcher | undefined {
+    return this.dispatcherService.getLeader();
+  }
+
+  /** The Dispatcher first, so that its JobMasters free their slots while the ResourceManager still runs. */
+  closeAsync(): Promise<void> {
+    this.closing ??= (async () => {
+      const dispatcher = await Promise.allSettled([this.dispatcherService.closeAsync()]);
+      const resourceManager = await Promise.allSettled([this.resourceManagerService.closeAsync()]);
+      const failure = [...dispatcher, ...resourceManager].find(
+        (r): r is PromiseRejectedResult => r.status === 'rejected',
+      );
+      if (failure) throw failure.reason;
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,111 @@
+// What a Dispatcher knows of one job: its graph, status and times, the latest
+// state of each task, its exceptions, its result once it has ended, and the
+// clients that follow it. Mirrors what Flink's Dispatcher keeps in its
+// ExecutionGraphInfoStore (and its exception history), gathered from the
+// job's JobMaster as events instead of asked for on each request.
+
+import { ExecutionState } from '../types/execution-state.js';
+import type { JobGraph } from '../types/job-graph.js';
+import type { JobEvent, JobResultMessage, JobSnapshot, TaskStateChangeMessage } from '../types/job-events.js';
+import { JobStatus, isGloballyTerminalJobStatus } from '../types/job-status.js';
+import type { SerializedThrowable } from '../types/serialized-throwable.js';
+
+/** One failed attempt, for the job's exception history (Flink's web.exception-history-size). */
+export interface JobException {
+  readonly timestamp: number;
+  readonly taskIndex: number;
+  readonly attemptNumber: number;
+  readonly resourceId: string | undefined;
+  readonly error: SerializedThrowable;
+}
+
+/** Failed attempts kept per job, newest last (Flink's default exception history size is 16). */
+export const kExceptionHistorySize = 16;
+
+export class JobRecord {
+  status: JobStatus = JobStatus.CREATED;
+  readonly startTime: number;
+  endTime: number | undefined;
+  result: JobResultMessage | undefined;
+  failedAttempts = 0;
+  readonly exceptions: JobException[] = [];
+  private readonly tasks: (TaskStateChangeMessage | undefined)[];
+  private seq = 0;
+
+  constructor(
+    readonly jobGraph: JobGraph,
+    /** Time in ms since the epoch. */
+    private readonly now: () => number,
+  ) {
+    this.startTime = now();
+    this.tasks = new Array<TaskStateChangeMessage | undefined>(jobGraph.tasks.length).fill(undefined);
+  }
+
+  get jobId() {
+    return this.jobGraph.jobId;
+  }
+
+  get ended(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** A task changed state; returns the event for the job's followers. */
+  taskChanged(change: TaskStateChangeMessage): JobEvent {
+    this.tasks[change.taskIndex] = change;
+    if (change.state === ExecutionState.FAILED && !change.lost) {
+      this.failedAttempts++;
+      if (change.error) {
+        this.exceptions.push({
+          timestamp: this.now(),
+          taskIndex: change.taskIndex,
+          attemptNumber: change.attemptNumber,
+          resourceId: change.resourceId,
+          error: change.error,
+        });
+        if (this.exceptions.length > kExceptionHistorySize) this.exceptions.shift();
+      }
+    }
+    return { kind: 'task', seq: ++this.seq, change };
+  }
+
+  statusChanged(status: JobStatus): JobEvent {
+    this.status = status;
+    if (isGloballyTerminalJobStatus(status)) this.endTime ??= this.now();
+    return { kind: 'status', seq: ++this.seq, status };
+  }
+
+  /** The job ended (or its run here did): returns the event for the job's followers. */
+  finished(result: JobResultMessage): JobEvent {
+    this.result = result;
+    this.status = result.status;
+    this.endTime ??= this.now();
+    return { kind: 'result', seq: ++this.seq, result };
+  }
+
+  snapshot(): JobSnapshot {
+    return {
+      jobId: this.jobId,
+      name: this.jobGraph.name,
+      status: this.status,
+      tasks: [...this.tasks],
+      failedAttempts: this.failedAttempts,
+      result: this.result,
+      seq: this.seq,
+    };
+  }
+
+  /** How many tasks are in each state now (a task not yet heard of is CREATED). */
+  taskCounts(): Record<ExecutionState, number> {
+    const counts = Object.fromEntries(Object.values(ExecutionState).map((state) => [state, 0])) as Record<
+      ExecutionState,
+      number
+    >;
+    for (const task of this.tasks) counts[task?.state ?? ExecutionState.CREATED]++;
+    return counts;
+  }
+
+  /** The latest state of task `taskIndex`, if it has changed at all. */
+  task(taskIndex: number): TaskStateChangeMessage | undefined {
+    return this.tasks[taskIndex];
+  }
+}
