@@ -63,7 +63,9 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
 
   readonly config: BlobServiceConfiguration;
   private readonly scheduler: ScheduledExecutor;
-  private storageReady: Promise<BlobStorage> | undefined;
+  /** Settles once onStart has created the storage directory. */
+  private readonly storageReady: Promise<BlobStorage>;
+  private settleStorage!: { resolve(storage: BlobStorage): void; reject(error: unknown): void };
   private readonly uploads = new Map<string, BlobUpload>();
   /** File operations under way; onStop waits for them before it removes the directory. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -81,9 +83,13 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     super(rpcService, init.endpointId ?? kBlobServerEndpointId);
     this.config = config;
     this.scheduler = this.mainThreadScheduler(init.scheduledExecutor);
+    this.storageReady = new Promise<BlobStorage>((resolve, reject) => {
+      this.settleStorage = { resolve, reject };
+    });
+    this.storageReady.catch(() => {});
   }
 
-  /** The blobStore-<uuid> directory, once created at start. */
+  /** The blobStore-<uuid> directory, once the server has started and created it. */
   async getStorageDir(): Promise<string> {
     return (await this.storage()).storageDir;
   }
@@ -93,7 +99,10 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
   }
 
   protected override async onStart(): Promise<void> {
-    this.storageReady = BlobStorage.create(this.config.storageDirectory);
+    BlobStorage.create(this.config.storageDirectory).then(
+      this.settleStorage.resolve,
+      this.settleStorage.reject,
+    );
     const storage = await this.storageReady;
     log.info(`Started BlobServer ${this.getAddress()} with storage directory ${storage.storageDir}.`);
   }
@@ -105,7 +114,8 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     for (const upload of uploads) upload.deadline.cancel();
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled(uploads.map((upload) => upload.file.discard()));
-    const storage = await this.storageReady?.catch(() => undefined);
+    // onStop only follows onStart, which has started to create the directory.
+    const storage = await this.storageReady.catch(() => undefined);
     await storage?.destroy();
   }
 
@@ -243,7 +253,7 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
   // ---- internals -----------------------------------------------------------------
 
   private async storage(): Promise<BlobStorage> {
-    if (this.closed || !this.storageReady) throw this.closedError();
+    if (this.closed) throw this.closedError();
     return this.storageReady;
   }
 
@@ -263,11 +273,11 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     return this.scheduler.schedule(() => {
       const upload = this.uploads.get(uploadId);
       if (!upload) return;
-      this.counters.uploadsExpired++;
       log.warn(
         `Dropping upload ${uploadId} of job ${upload.jobId}: no chunk for ${this.config.uploadTimeoutMs} ms.`,
       );
-      void this.drop(upload);
+      // Counted once its file is gone, so that the count says the cleanup is done.
+      void this.drop(upload).then(() => this.counters.uploadsExpired++);
     }, this.config.uploadTimeoutMs);
   }
 
