@@ -180,11 +180,12 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
 
   async finishPut(uploadId: string): Promise<BlobKey> {
     const upload = this.upload(uploadId);
-    const storage = await this.storage();
+    // Forgotten before the first await, so that a chunk arriving meanwhile is refused.
     this.uploads.delete(upload.id);
     upload.deadline.cancel();
     const { file } = upload;
     try {
+      const storage = await this.storage();
       if (file.size !== upload.expectedSize) {
         throw new InvalidBlobRequestError(
           `Upload ${uploadId} announced ${upload.expectedSize} bytes but received ${file.size}.`,

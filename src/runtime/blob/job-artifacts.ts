@@ -10,7 +10,7 @@ import { putBlob, type BlobSource } from './blob-client.js';
 import type { BlobKey } from './blob-key.js';
 import type { BlobServerGateway } from './blob-server-gateway.js';
 import { blobKeyOfModule, blobModuleSpecifier, isBlobModule } from './blob-task-module.js';
-import { packageTaskModule, type PackageTaskModuleOptions } from './task-module-packaging.js';
+import { localPathOf, packageTaskModule, type PackageTaskModuleOptions } from './task-module-packaging.js';
 
 /** Uploads each source for the job, one after another, and returns their keys in order. */
 export async function uploadJobArtifacts(
@@ -35,14 +35,16 @@ export async function uploadTaskModules(
   invokables: readonly TaskInvokable[],
   options: PackageTaskModuleOptions = {},
 ): Promise<TaskInvokable[]> {
+  // By local path, so that a file: URL and the path of the same module are one upload.
   const uploaded = new Map<string, Promise<string>>();
   const specifierOf = (module: string): Promise<string> => {
-    let specifier = uploaded.get(module);
+    const path = localPathOf(module);
+    let specifier = uploaded.get(path);
     if (!specifier) {
-      specifier = packageTaskModule(module, options).then(async (bundle) =>
+      specifier = packageTaskModule(path, options).then(async (bundle) =>
         blobModuleSpecifier(await putBlob(gateway, jobId, bundle.contents)),
       );
-      uploaded.set(module, specifier);
+      uploaded.set(path, specifier);
     }
     return specifier;
   };
