@@ -180,13 +180,14 @@ export class PermanentBlobCache implements PermanentBlobService {
     let incoming: string;
     for (let attempt = 0; ; attempt++) {
       incoming = this.storage.createTemporaryFilename();
+      const connection = this.connect();
       try {
-        const gateway = await this.connect();
-        await downloadBlob(gateway, job, key, incoming, this.config, cancelled);
+        await downloadBlob(await connection, job, key, incoming, this.config, cancelled);
         break;
       } catch (error) {
         if (!isTransient(error) || attempt >= this.config.fetchRetries || cancelled()) throw error;
-        this.gateway = undefined;
+        // The next attempt connects afresh, unless another download already did.
+        if (this.gateway === connection) this.gateway = undefined;
         const pauseMs = Math.min(kFirstRetryPauseMs * 2 ** attempt, kMaxRetryPauseMs);
         log.info(
           `Failed to fetch blob ${key} of job ${job} (attempt ${attempt + 1}); retrying in ${pauseMs} ms.`,
