@@ -17,3 +17,4 @@ export * from './gateways/index.js';
 export * from './taskexecutor/index.js';
 export * from './resourcemanager/index.js';
 export * from './jobmaster/index.js';
+export * from './blob/index.js';
