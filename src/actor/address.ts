@@ -4,6 +4,8 @@
 // transport will add `node+tcp://flink@10.0.0.5:6123/...` without changing callers.
 
 export const kLocalProtocol = 'node';
+/** The protocol of addresses reached over TCP. */
+export const kTcpProtocol = 'node+tcp';
 
 export interface ActorAddress {
   readonly protocol: string;

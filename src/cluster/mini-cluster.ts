@@ -107,6 +107,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     this.client = new ClusterClient({
       rpcService: rpc,
       dispatcherRetriever: this.haServices.getDispatcherLeaderRetriever(),
+      resourceManagerRetriever: () => this.haServices.getResourceManagerLeaderRetriever(),
     });
     void jobManager.exited.then((code) => this.jobManagerExited(code));
   }

@@ -19,6 +19,7 @@ import {
   createServer as createTlsServer,
   type SecureContext,
 } from 'node:tls';
+import { kTcpProtocol } from '../address.js';
 import { getLogger } from '../logger.js';
 import { HandshakeRefused, type Refusal } from '../transport-errors.js';
 import { DownLink, type Link, type TransportListener, type TransportMetrics } from '../transport.js';
@@ -148,7 +149,7 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
   }
 
   get protocol(): string {
-    return 'node+tcp';
+    return kTcpProtocol;
   }
 
   start(listener: TransportListener): void {

@@ -14,15 +14,18 @@ import { RecipientUnreachableError } from '../../rpc/errors.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import { messageOf } from '../../runtime/flink-error.js';
 import type { JobStatusMessage } from '../../runtime/gateways/dispatcher-gateway.js';
+import { ResourceManagerGateway } from '../../runtime/gateways/resource-manager-gateway.js';
 import type { LeaderRetrievalService } from '../../runtime/highavailability/leader-retrieval.js';
 import { createJobGraph, type JobSpec } from '../../runtime/jobmaster/job-graph.js';
 import type { JobID } from '../../runtime/types/ids.js';
 import { fromJobResultMessage } from '../../runtime/types/job-events.js';
 import type { JobGraph } from '../../runtime/types/job-graph.js';
 import type { JobResult } from '../../runtime/types/job-result.js';
+import type { TaskManagerInfo } from '../../runtime/types/task-manager-info.js';
 import { JobClient } from '../job-client.js';
 import { ClusterClientError } from './cluster-client-errors.js';
 import { DispatcherLeader } from './dispatcher-leader.js';
+import { connectToLeader } from './leader-gateway.js';
 import { JobListenerEndpoint } from './job-listener-endpoint.js';
 
 const log = getLogger('ClusterClient');
@@ -31,12 +34,16 @@ export interface ClusterClientOptions {
   readonly rpcService: RpcService;
   /** Where the Dispatcher leader is: a fixed address (standalone) or an election (HA). */
   readonly dispatcherRetriever: LeaderRetrievalService;
+  /** A new retrieval of the ResourceManager leader per call, for listTaskManagers. */
+  readonly resourceManagerRetriever?: () => LeaderRetrievalService;
   /** Timeout of every call to the Dispatcher. Default: the RpcService's askTimeoutMs. */
   readonly timeoutMs?: number;
   /** Readies a job for this cluster before it is submitted, e.g. uploads its task modules. */
   readonly prepareJob?: (jobGraph: JobGraph) => Promise<JobGraph>;
   /** Follow the jobs to the next Dispatcher leader when this one goes (ZooKeeper HA). Default false. */
   readonly followLeaderChanges?: boolean;
+  /** Runs once the client has closed, e.g. to close an RpcService it was given to own. */
+  readonly onClosed?: () => Promise<void>;
 }
 
 export class ClusterClient {
@@ -86,6 +93,20 @@ export class ClusterClient {
     return fromJobResultMessage(await (await this.leader.gateway()).requestJobResult(jobId, this.timeoutMs));
   }
 
+  /** The TaskExecutors registered at the ResourceManager, with their slots (Flink's GET /taskmanagers). */
+  async listTaskManagers(): Promise<TaskManagerInfo[]> {
+    this.checkNotClosing();
+    const retriever = this.options.resourceManagerRetriever?.();
+    if (!retriever) throw new ClusterClientError('This client was not told where the ResourceManager is.');
+    const resourceManager = await connectToLeader(
+      this.options.rpcService,
+      retriever,
+      ResourceManagerGateway,
+      this.timeoutMs,
+    );
+    return resourceManager.requestTaskManagerInfo(this.timeoutMs);
+  }
+
   /** Follows a job submitted elsewhere (or before a failover); its JobClient starts from where the job is now. */
   async followJob(jobId: JobID): Promise<JobClient> {
     const gateway = await this.leader.gateway();
@@ -103,6 +124,7 @@ export class ClusterClient {
       for (const client of this.listener.following()) client.abandon(error);
       this.leader.close();
       await this.listener.closeAsync();
+      await this.options.onClosed?.();
     })();
     return this.closing;
   }

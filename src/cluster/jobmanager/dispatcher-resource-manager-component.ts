@@ -17,7 +17,7 @@ import type { HighAvailabilityServices } from '../../runtime/highavailability/hi
 import type { ResourceAllocator } from '../../runtime/resourcemanager/resource-allocator.js';
 import { ResourceManager } from '../../runtime/resourcemanager/resource-manager.js';
 import { ResourceManagerServiceImpl } from '../../runtime/resourcemanager/resource-manager-service-impl.js';
-import { ResourceID } from '../../runtime/types/ids.js';
+import { ResourceID, type JobID } from '../../runtime/types/ids.js';
 
 export interface DispatcherResourceManagerComponentOptions {
   readonly rpcService: RpcService;
@@ -27,6 +27,8 @@ export interface DispatcherResourceManagerComponentOptions {
   readonly resourceAllocator?: ResourceAllocator;
   /** The jobs a new Dispatcher leader runs again (ZooKeeper HA). */
   readonly recoverJobs?: DispatcherServiceOptions['recoverJobs'];
+  /** Deletes what an ended job leaves behind, e.g. its blobs at the BlobServer. */
+  readonly cleanupJob?: (jobId: JobID) => Promise<void>;
   /** A fatal error of either component; the owner ends the process or the thread. */
   readonly onFatalError: (error: Error) => void;
 }
@@ -66,6 +68,7 @@ export class DispatcherResourceManagerComponent {
         rpcTimeoutMs: taskManagerConfiguration.rpcTimeoutMs,
         retryingRegistrationConfiguration: taskManagerConfiguration.retryingRegistrationConfiguration,
         endpointIdFor: () => `${kDispatcherEndpointPrefix}${dispatchers++}`,
+        ...(options.cleanupJob ? { cleanupJob: options.cleanupJob } : {}),
       },
       {
         onFatalError: options.onFatalError,

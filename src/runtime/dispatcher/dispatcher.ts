@@ -54,6 +54,11 @@ export interface DispatcherServices {
   readonly now?: () => number;
   /** The endpoint id of each new Dispatcher; ids must differ while an old one stops. Default: `dispatcher_<random>`. */
   readonly endpointIdFor?: () => string;
+  /**
+   * Deletes what a job leaves behind (its blobs) once it has ended for good, not
+   * when it is only suspended: Flink's DispatcherResourceCleanerFactory.
+   */
+  readonly cleanupJob?: (jobId: JobID) => Promise<void>;
 }
 
 interface RunningJob {
@@ -202,7 +207,14 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     job.followers.publish(job.record.finished(result));
     job.followers.close();
     job.runner = undefined;
+    if (result.status !== JobStatus.SUSPENDED) this.cleanup(job.record.jobId);
     this.trimArchive();
+  }
+
+  private cleanup(jobId: JobID): void {
+    this.services.cleanupJob?.(jobId).catch((error: unknown) =>
+      log.warn(`Could not clean up after job ${jobId}; its files stay until the cluster stops.`, error),
+    );
   }
 
   private trimArchive(): void {

@@ -59,6 +59,8 @@ import type { TimeoutTicket } from './slot/timer-service.js';
 import { SlotOffers } from './slot-offers.js';
 import { SlotWorkers } from './slot-workers.js';
 import { Task } from './task/task.js';
+import { checkTaskSubmission } from './task/task-submission-checks.js';
+import { taskCodePreparation, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
 
 const log = getLogger('TaskExecutor');
@@ -88,6 +90,11 @@ export interface TaskExecutorServices {
    * (see src/worker-entries.ts); tests pass others.
    */
   readonly taskSlotWorkerEntry?: URL;
+  /**
+   * Where tasks whose module is `blob:<key>` get their code (Flink's
+   * PermanentBlobService with its job reference counts). Without it such a task fails.
+   */
+  readonly blobService?: TaskBlobService;
 }
 
 export class TaskExecutor
@@ -274,6 +281,7 @@ export class TaskExecutor
         throw new SlotAllocationError('Could not create new job.', { cause });
       }
       this.jobTable.add(jobId);
+      this.services.blobService?.registerJob(jobId);
     }
     if (this.jobTable.getConnection(jobId)) this.slotOffers.offer(jobId);
     return Promise.resolve(Acknowledge);
@@ -306,30 +314,15 @@ export class TaskExecutor
   }
 
   private startTask(tdd: TaskDeploymentDescriptor, jobMasterId: JobMasterId): void {
-    const { jobId, allocationId, executionId } = tdd;
-    const connection = this.jobTable.getConnection(jobId);
-    if (!connection) {
-      throw new TaskSubmissionError(
-        `Could not submit task because there is no JobManager associated for the job ${jobId}.`,
-      );
-    }
-    if (connection.jobMasterId !== jobMasterId) {
-      throw new TaskSubmissionError(
-        `Rejecting the task submission because the job manager leader id ${jobMasterId} does not match ` +
-          `the expected job manager leader id ${connection.jobMasterId}.`,
-      );
-    }
-    if (!this.taskSlotTable.tryMarkSlotActive(jobId, allocationId)) {
-      throw new TaskSubmissionError(
-        `No task slot allocated for job ID ${jobId} and allocation ID ${allocationId}.`,
-      );
-    }
-    // The table keys tasks by execution id across slots; a duplicate in another slot would replace the first.
-    if (this.taskSlotTable.getTask(executionId) !== undefined) {
-      throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
-    }
+    const { allocationId, executionId } = tdd;
+    const connection = checkTaskSubmission(tdd, jobMasterId, this.jobTable, this.taskSlotTable);
     const slotWorker = this.slotWorkers.of(this.taskSlotTable.getIndexOf(allocationId));
-    const task = new Task(tdd, slotWorker, connection.taskManagerActions);
+    const task = new Task(
+      tdd,
+      slotWorker,
+      connection.taskManagerActions,
+      taskCodePreparation(tdd, this.services.blobService, this.resourceId),
+    );
     let added: boolean;
     try {
       added = this.taskSlotTable.addTask(task);
@@ -459,6 +452,7 @@ export class TaskExecutor
       this.freeSlotInternal(allocationId, cause);
     }
     this.jobLeaderService.removeJob(jobId);
+    this.services.blobService?.releaseJob(jobId);
   }
 
   // ------------------------------------------------------------------ tasks

@@ -9,6 +9,7 @@ import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { Configuration } from '../configuration/configuration.js';
 import { TaskManagerConfiguration } from '../configuration/task-manager-configuration.js';
+import type { TaskBlobService } from './task/task-code.js';
 import { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import { ResourceID } from '../types/ids.js';
@@ -46,6 +47,8 @@ export interface TaskManagerRunnerOptions {
   readonly scheduler?: ScheduledExecutor;
   /** The entry of the slots' task workers; see TaskExecutorServices. */
   readonly taskSlotWorkerEntry?: URL;
+  /** Where `blob:` task modules come from; see TaskExecutorServices. */
+  readonly blobService?: TaskBlobService;
 }
 
 export class TaskManagerRunner implements FatalErrorHandler {
@@ -71,6 +74,7 @@ export class TaskManagerRunner implements FatalErrorHandler {
       ...(options.totalResourceProfile ? { totalResourceProfile: options.totalResourceProfile } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.taskSlotWorkerEntry ? { taskSlotWorkerEntry: options.taskSlotWorkerEntry } : {}),
+      ...(options.blobService ? { blobService: options.blobService } : {}),
     });
   }
 

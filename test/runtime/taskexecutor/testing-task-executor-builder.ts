@@ -10,6 +10,7 @@ import type { TaskManagerConfiguration } from '../../../src/runtime/configuratio
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import type { TaskSlotTable } from '../../../src/runtime/taskexecutor/slot/task-slot-table.js';
 import { TaskExecutor } from '../../../src/runtime/taskexecutor/task-executor.js';
+import type { TaskBlobService } from '../../../src/runtime/taskexecutor/task/task-code.js';
 import { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import type { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
 import {
@@ -44,6 +45,7 @@ export interface TestingBuilderOptions {
   rpcTimeoutMs?: number;
   failedRpcRequestsUntilUnreachable?: number;
   totalResourceProfile?: ResourceProfile;
+  blobService?: TaskBlobService;
 }
 
 export class TestingTaskExecutorBuilder {
@@ -94,6 +96,7 @@ export class TestingTaskExecutorBuilder {
       heartbeatServices: this.heartbeatServices,
       fatalErrorHandler: { onFatalError: (error) => this.fatalErrors.push(error) },
       scheduler: this.manual,
+      ...(this.options.blobService ? { blobService: this.options.blobService } : {}),
       ...(this.options.totalResourceProfile
         ? { totalResourceProfile: this.options.totalResourceProfile }
         : {}),

@@ -22,15 +22,20 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   readonly jobId: JobID;
   readonly executionId: ExecutionAttemptID;
   readonly allocationId: AllocationID;
-  readonly invokable: TaskInvokable;
+  /** What the slot worker runs: the descriptor's invokable, once `prepare` has made it local. */
+  invokable: TaskInvokable;
   private state: ExecutionState = ExecutionState.CREATED;
   /** When the worker was handed the task: FINISHED reports how long it ran. */
   private runningSince = 0;
+  /** Whether the slot worker has the task; until then, cancelling needs no worker to end. */
+  private submitted = false;
 
   constructor(
     readonly tdd: TaskDeploymentDescriptor,
     private readonly slotWorker: SlotWorker,
     private readonly actions: TaskManagerActions,
+    /** Makes the invokable runnable here first, e.g. downloads its `blob:` module; a failure fails the task. */
+    private readonly prepare?: (invokable: TaskInvokable) => Promise<TaskInvokable>,
   ) {
     this.jobId = tdd.jobId;
     this.executionId = tdd.executionId;
@@ -46,7 +51,21 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   start(): void {
     if (this.state !== ExecutionState.CREATED) return;
     this.state = ExecutionState.DEPLOYING;
-    this.slotWorker.submit(this);
+    if (!this.prepare) {
+      this.submit();
+      return;
+    }
+    this.prepare(this.invokable).then(
+      (invokable) => {
+        // Cancelled or failed while it was being prepared: the final state is reported already.
+        if (this.state !== ExecutionState.DEPLOYING) return;
+        this.invokable = invokable;
+        this.submit();
+      },
+      (error: unknown) => {
+        if (this.state === ExecutionState.DEPLOYING) this.reportFailed(SerializedThrowable.of(error));
+      },
+    );
   }
 
   /** Ends the task; it reports CANCELED once its code can no longer run. */
@@ -115,8 +134,13 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
       if (target === ExecutionState.FAILED) this.reportFailed(SerializedThrowable.of(cause));
       else this.reportCanceled();
     };
-    if (from === ExecutionState.CREATED) settle();
+    if (!this.submitted) settle();
     else this.slotWorker.abort(this).then(settle, settle);
+  }
+
+  private submit(): void {
+    this.submitted = true;
+    this.slotWorker.submit(this);
   }
 
   private reportFailed(error: SerializedError): void {
