@@ -38,8 +38,8 @@ export interface ClusterClientOptions {
   readonly resourceManagerRetriever?: () => LeaderRetrievalService;
   /** Timeout of every call to the Dispatcher. Default: the RpcService's askTimeoutMs. */
   readonly timeoutMs?: number;
-  /** Readies a job for this cluster before it is submitted, e.g. uploads its task modules. */
-  readonly prepareJob?: (jobGraph: JobGraph) => Promise<JobGraph>;
+  /** Readies a job for the Dispatcher at `dispatcherAddress` before it is submitted, e.g. uploads its task modules. */
+  readonly prepareJob?: (jobGraph: JobGraph, dispatcherAddress: string) => Promise<JobGraph>;
   /** Follow the jobs to the next Dispatcher leader when this one goes (ZooKeeper HA). Default false. */
   readonly followLeaderChanges?: boolean;
   /** Runs once the client has closed, e.g. to close an RpcService it was given to own. */
@@ -130,8 +130,10 @@ export class ClusterClient {
   }
 
   private async submit(jobGraph: JobGraph): Promise<void> {
-    const prepared = this.options.prepareJob ? await this.options.prepareJob(jobGraph) : jobGraph;
     const gateway = await this.leader.gateway();
+    const prepared = this.options.prepareJob
+      ? await this.options.prepareJob(jobGraph, gateway.getAddress())
+      : jobGraph;
     await gateway.submitJob(prepared, this.listener.getAddress(), this.timeoutMs);
   }
 
@@ -143,8 +145,15 @@ export class ClusterClient {
         .then((gateway) => gateway.subscribeToJob(client.jobId, this.listener.getAddress(), this.timeoutMs))
         .then(
           (snapshot) => client.applySnapshot(snapshot),
-          (error: unknown) =>
-            log.info(`Could not follow job ${client.jobId} at the new leader: ${messageOf(error)}`),
+          (error: unknown) => {
+            // The new leader has neither the job nor its result: it was never stored, so it is gone.
+            if ((error as { code?: unknown } | null)?.code === 'ERR_JOB_NOT_FOUND') {
+              this.listener.forget(client.jobId);
+              client.abandon(error as Error);
+              return;
+            }
+            log.info(`Could not follow job ${client.jobId} at the new leader: ${messageOf(error)}`);
+          },
         );
     }
   }

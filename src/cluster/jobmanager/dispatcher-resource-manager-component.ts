@@ -7,10 +7,8 @@
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { Configuration } from '../../runtime/configuration/configuration.js';
 import { TaskManagerConfiguration } from '../../runtime/configuration/task-manager-configuration.js';
-import {
-  DispatcherService,
-  type DispatcherServiceOptions,
-} from '../../runtime/dispatcher/dispatcher-service.js';
+import { DispatcherService } from '../../runtime/dispatcher/dispatcher-service.js';
+import type { JobPersistence } from '../../runtime/dispatcher/job-persistence.js';
 import type { Dispatcher } from '../../runtime/dispatcher/dispatcher.js';
 import { HeartbeatServices } from '../../runtime/heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../../runtime/highavailability/high-availability-services.js';
@@ -25,8 +23,8 @@ export interface DispatcherResourceManagerComponentOptions {
   readonly configuration: Configuration;
   /** Starts TaskExecutors when the ResourceManager wants more (Flink's active ResourceManager). */
   readonly resourceAllocator?: ResourceAllocator;
-  /** The jobs a new Dispatcher leader runs again (ZooKeeper HA). */
-  readonly recoverJobs?: DispatcherServiceOptions['recoverJobs'];
+  /** Where jobs and results are kept for the next leader (ZooKeeper HA). */
+  readonly jobPersistence?: JobPersistence;
   /** Deletes what an ended job leaves behind, e.g. its blobs at the BlobServer. */
   readonly cleanupJob?: (jobId: JobID) => Promise<void>;
   /** A fatal error of either component; the owner ends the process or the thread. */
@@ -69,11 +67,9 @@ export class DispatcherResourceManagerComponent {
         retryingRegistrationConfiguration: taskManagerConfiguration.retryingRegistrationConfiguration,
         endpointIdFor: () => `${kDispatcherEndpointPrefix}${dispatchers++}`,
         ...(options.cleanupJob ? { cleanupJob: options.cleanupJob } : {}),
+        ...(options.jobPersistence ? { jobPersistence: options.jobPersistence } : {}),
       },
-      {
-        onFatalError: options.onFatalError,
-        ...(options.recoverJobs ? { recoverJobs: options.recoverJobs } : {}),
-      },
+      { onFatalError: options.onFatalError },
     );
   }
 

@@ -2,8 +2,9 @@
 // worker thread, that register with the jobmanager's ResourceManager. The main
 // thread holds what the process shares: the RpcService the workers inherit
 // their TCP settings from, the HA services behind a LeaderInformationServer
-// (standalone: the jobmanager's fixed addresses), and the BlobCache, which
-// downloads a job's blobs once for all TaskExecutors of the process. Mirrors
+// (standalone: the jobmanager's fixed addresses; ZooKeeper: one session for
+// the process), and the BlobCache, which downloads a job's blobs once for all
+// TaskExecutors of the process, from the current leader's BlobServer. Mirrors
 // Flink's TaskManagerRunner main, which runs one TaskExecutor per process.
 
 import { getLogger } from '../../actor/logger.js';
@@ -16,12 +17,13 @@ import { TaskManagerConfiguration } from '../../runtime/configuration/task-manag
 import { HeartbeatServices } from '../../runtime/heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../../runtime/highavailability/high-availability-services.js';
 import { LeaderInformationServer } from '../../runtime/highavailability/leader-information-server.js';
-import { StandaloneHaServices } from '../../runtime/highavailability/standalone-ha-services.js';
+import type { LeaderRetrievalService } from '../../runtime/highavailability/leader-retrieval.js';
 import { kTaskManagerWorkerEntry, kTaskManagerWorkerModule } from '../../worker-entries.js';
 import type { TaskManagerWorkerData } from '../../../workers/task-manager-worker.js';
 import { JobManagerOptions, StandaloneTaskManagerOptions } from '../config/entrypoint-options.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
-import { standaloneClusterAddresses } from '../jobmanager/job-manager-process.js';
+import { createHighAvailability } from '../high-availability-services-utils.js';
+import { blobServerBeside } from '../jobmanager/standalone-cluster-addresses.js';
 
 const log = getLogger('TaskManagerProcess');
 
@@ -42,6 +44,7 @@ export class TaskManagerProcess {
   private constructor(
     readonly rpcService: RpcService,
     private readonly haServices: HighAvailabilityServices,
+    private readonly resourceManagerLeader: LeaderRetrievalService,
     private readonly haServer: LeaderInformationServer,
     private readonly blobCache: PermanentBlobCache,
     private readonly blobCacheService: BlobCacheService,
@@ -62,27 +65,39 @@ export class TaskManagerProcess {
     // Checked here, once, rather than in every worker.
     HeartbeatServices.fromConfiguration(configuration);
     TaskManagerConfiguration.fromConfiguration(configuration);
-    const addresses = standaloneClusterAddresses(
-      configuration.get(JobManagerOptions.ADDRESS),
-      configuration.get(JobManagerOptions.PORT),
-    );
+    const jobManager = {
+      host: configuration.get(JobManagerOptions.ADDRESS),
+      port: configuration.get(JobManagerOptions.PORT),
+    };
     // Port 0: the main thread and every TaskExecutor's thread listen on free ports.
     const rpc = await RpcService.start(
       rpcServiceOptionsOf(configuration, configuration.get(StandaloneTaskManagerOptions.HOST), 0),
     );
     let process: TaskManagerProcess | undefined;
     try {
-      const haServices = new StandaloneHaServices(addresses.resourceManager, addresses.dispatcher);
+      const { haServices } = createHighAvailability(configuration, jobManager);
       const haServer = new LeaderInformationServer(rpc, haServices);
       haServer.start();
-      const blobCache = await PermanentBlobCache.create({
-        rpcService: rpc,
-        serverAddress: addresses.blobServer,
-        configuration,
+      const blobCache = await PermanentBlobCache.create({ rpcService: rpc, configuration });
+      // The BlobServer is the one beside the ResourceManager leader: it moves with a failover.
+      const resourceManagerLeader = haServices.getResourceManagerLeaderRetriever();
+      resourceManagerLeader.start({
+        notifyLeaderAddress: (address) => {
+          if (address) blobCache.setBlobServerAddress(blobServerBeside(address));
+        },
+        handleError: (error) => log.warn('Lost track of the ResourceManager leader.', error),
       });
       const blobCacheService = new BlobCacheService(rpc, blobCache);
       blobCacheService.start();
-      process = new TaskManagerProcess(rpc, haServices, haServer, blobCache, blobCacheService, options);
+      process = new TaskManagerProcess(
+        rpc,
+        haServices,
+        resourceManagerLeader,
+        haServer,
+        blobCache,
+        blobCacheService,
+        options,
+      );
       for (let index = 0; index < count; index++) await process.startTaskExecutor(configuration, index);
       return process;
     } catch (error) {
@@ -107,6 +122,7 @@ export class TaskManagerProcess {
       await Promise.allSettled(this.taskExecutors.map(({ handle }) => handle.terminate()));
       await this.blobCacheService.closeAsync().catch(() => {});
       await this.blobCache.closeAsync().catch(() => {});
+      this.resourceManagerLeader.stop();
       await this.haServer.closeAsync().catch(() => {});
       await this.haServices.closeAsync().catch(() => {});
       await this.rpcService.closeAsync();

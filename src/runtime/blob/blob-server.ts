@@ -6,10 +6,12 @@
 //
 // An upload is written to a temporary file and hashed as it arrives; the size
 // limit is checked on every chunk, and only a complete upload is renamed into
-// place. An upload that goes quiet for blob.upload.timeout is dropped.
+// place. An upload that goes quiet for blob.upload.timeout is dropped. With
+// ZooKeeper HA a BlobStore keeps a copy of every blob for the jobmanager that
+// takes over after a failover (Flink's BlobServer with its BlobStoreService).
 
 import { nanoid } from 'nanoid';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { getLogger } from '../../actor/logger.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
@@ -27,6 +29,7 @@ import { BlobKey, checkJobId } from './blob-key.js';
 import { BlobServerGateway, kBlobServerEndpointId, type BlobUploadTicket } from './blob-server-gateway.js';
 import { BlobServiceConfiguration } from './blob-service-configuration.js';
 import { BlobStorage, isNotFound } from './blob-storage.js';
+import type { BlobStore } from './file-system-blob-store.js';
 import { IncomingBlobFile } from './incoming-blob-file.js';
 
 const log = getLogger('blob-server');
@@ -38,6 +41,8 @@ export interface BlobServerInit {
   readonly endpointId?: string;
   /** Drives upload timeouts; the endpoint's own timers when absent (a ManualExecutor in tests). */
   readonly scheduledExecutor?: ScheduledExecutor;
+  /** With ZooKeeper HA: every blob is copied here before its key is returned, and read back on a miss. */
+  readonly blobStore?: BlobStore;
 }
 
 export interface BlobServerMetrics {
@@ -63,6 +68,7 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
 
   readonly config: BlobServiceConfiguration;
   private readonly scheduler: ScheduledExecutor;
+  private readonly blobStore: BlobStore | undefined;
   /** Settles once onStart has created the storage directory. */
   private readonly storageReady: Promise<BlobStorage>;
   private settleStorage!: { resolve(storage: BlobStorage): void; reject(error: unknown): void };
@@ -83,6 +89,7 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     super(rpcService, init.endpointId ?? kBlobServerEndpointId);
     this.config = config;
     this.scheduler = this.mainThreadScheduler(init.scheduledExecutor);
+    this.blobStore = init.blobStore;
     this.storageReady = new Promise<BlobStorage>((resolve, reject) => {
       this.settleStorage = { resolve, reject };
     });
@@ -193,7 +200,9 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
       }
       const key = await this.track(file.finish());
       if (this.closed) throw this.closedError();
-      await this.track(storage.moveTempFileToStore(file.path, upload.jobId, key));
+      const stored = await this.track(storage.moveTempFileToStore(file.path, upload.jobId, key));
+      // Durable before the client hears the key: the job may be recovered by another jobmanager.
+      await this.track(this.blobStore?.put(stored, upload.jobId, key) ?? Promise.resolve());
       this.counters.blobsStored++;
       log.debug(`Stored blob ${key} of job ${upload.jobId} (${file.size} bytes).`);
       return key;
@@ -214,7 +223,9 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     const storage = await this.storage();
     const job = checkJobId(jobId);
     const blobKey = BlobKey.of(key);
-    const size = await this.track(storage.sizeOf(job, blobKey));
+    const size =
+      (await this.track(storage.sizeOf(job, blobKey))) ??
+      (await this.track(this.fetchFromBlobStore(storage, job, blobKey)));
     if (size === undefined) throw notFound(job, blobKey);
     return size;
   }
@@ -247,8 +258,27 @@ export class BlobServer extends RpcEndpoint implements Omit<BlobServerGateway, '
     const job = checkJobId(jobId);
     const dropped = [...this.uploads.values()].filter((upload) => upload.jobId === job);
     await Promise.all(dropped.map((upload) => this.drop(upload)));
-    await this.track(storage.deleteJobDirectory(job));
+    await this.track(
+      Promise.all([storage.deleteJobDirectory(job), this.blobStore?.deleteAll(job) ?? Promise.resolve()]),
+    );
     log.debug(`Deleted the blobs of job ${job}.`);
+  }
+
+  /** A blob another BlobServer took: copied from the BlobStore into local storage; its size, or undefined. */
+  private async fetchFromBlobStore(
+    storage: BlobStorage,
+    job: JobID,
+    key: BlobKey,
+  ): Promise<number | undefined> {
+    if (!this.blobStore) return undefined;
+    const temporary = storage.createTemporaryFilename();
+    try {
+      if (!(await this.blobStore.get(job, key, temporary))) return undefined;
+      await storage.moveTempFileToStore(temporary, job, key);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    return storage.sizeOf(job, key);
   }
 
   // ---- internals -----------------------------------------------------------------

@@ -4,7 +4,8 @@
 // happens to it. Mirrors Flink's Dispatcher (StandaloneDispatcher with its
 // JobManagerRunner per job and its ExecutionGraphInfoStore), a FencedRpcEndpoint
 // whose token is its leader session. A new leader session means a new
-// Dispatcher (DispatcherService); the jobs it is handed to recover run again.
+// Dispatcher (DispatcherService); with ZooKeeper HA its JobPersistence hands it
+// the jobs to run again and the results of jobs that ended before it.
 
 import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
@@ -35,6 +36,12 @@ import {
 } from './dispatcher-errors.js';
 import { JobFollowers } from './job-followers.js';
 import { checkJobGraph } from './job-graph-check.js';
+import {
+  kNoJobPersistence,
+  type JobPersistence,
+  type RecoveredJobs,
+  type StoredJobResult,
+} from './job-persistence.js';
 import { JobRecord } from './job-record.js';
 
 const log = getLogger('Dispatcher');
@@ -59,6 +66,8 @@ export interface DispatcherServices {
    * when it is only suspended: Flink's DispatcherResourceCleanerFactory.
    */
   readonly cleanupJob?: (jobId: JobID) => Promise<void>;
+  /** Where jobs and results are kept for the next leader. Default: nowhere (standalone, embedded HA). */
+  readonly jobPersistence?: JobPersistence;
 }
 
 interface RunningJob {
@@ -73,23 +82,32 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
   static override gateways = [DispatcherGateway];
 
   private readonly jobs = new Map<JobID, RunningJob>();
+  /** Submissions between their checks and their run, so that a second one is refused. */
+  private readonly submitting = new Set<JobID>();
   private readonly now: () => number;
+  private readonly persistence: JobPersistence;
 
   constructor(
     rpcService: RpcService,
     dispatcherId: DispatcherId,
     private readonly services: DispatcherServices,
-    /** Jobs to run again as this leader takes over (see DispatcherService). */
-    private readonly recoveredJobs: readonly JobGraph[] = [],
+    /** What this leader takes over (see DispatcherService). */
+    private readonly recovered: RecoveredJobs = { jobs: [], results: [] },
   ) {
     super(rpcService, dispatcherId, services.endpointIdFor?.() ?? `dispatcher_${nanoid(8)}`);
     this.now = services.now ?? Date.now;
+    this.persistence = services.jobPersistence ?? kNoJobPersistence;
   }
 
   protected override onStart(): void {
-    for (const jobGraph of this.recoveredJobs) {
+    for (const jobGraph of this.recovered.jobs) {
       log.info(`Recovering job ${jobGraph.jobId} ('${jobGraph.name}').`);
       this.runJob(jobGraph);
+    }
+    for (const stored of this.recovered.results) {
+      log.info(`Job ${stored.result.jobId} ended ${stored.result.status} before; finishing its cleanup.`);
+      this.archive(stored);
+      this.persist(stored);
     }
   }
 
@@ -99,19 +117,38 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
       job.followers.close();
     });
     await Promise.allSettled(stopping);
+    // The jobs stay stored for the next leader; only this session's locks go.
+    await this.persistence
+      .stop()
+      .catch((error: unknown) => log.warn('Could not release the stored jobs.', error));
   }
 
   // ------------------------------------------------------------------ DispatcherGateway
 
   async submitJob(jobGraph: JobGraph, listenerAddress: string | null): Promise<Acknowledge> {
     checkJobGraph(jobGraph);
-    if (this.jobs.has(jobGraph.jobId)) {
-      throw new DuplicateJobSubmissionError(`Job ${jobGraph.jobId} has already been submitted.`);
+    const { jobId } = jobGraph;
+    if (this.jobs.has(jobId) || this.submitting.has(jobId)) {
+      throw new DuplicateJobSubmissionError(`Job ${jobId} has already been submitted.`);
     }
-    log.info(`Received job ${jobGraph.jobId} ('${jobGraph.name}') with ${jobGraph.tasks.length} tasks.`);
-    const job = this.runJob(jobGraph);
-    if (listenerAddress !== null) job.followers.add(listenerAddress, (task) => this.runAsync(task));
-    return Acknowledge;
+    this.submitting.add(jobId);
+    try {
+      if (await this.persistence.findResult(jobId)) {
+        throw new DuplicateJobSubmissionError(`Job ${jobId} has already been executed: it has a result.`);
+      }
+      // Stored before it runs, so that a leader elected after a crash runs it again (Flink's persistAndRunJob).
+      await this.persistence.putJob(jobGraph).catch((cause: unknown) => {
+        throw new DispatcherError(`Could not store job ${jobId} for recovery.`, { cause });
+      });
+    } finally {
+      this.submitting.delete(jobId);
+    }
+    return this.inMainThread(() => {
+      log.info(`Received job ${jobId} ('${jobGraph.name}') with ${jobGraph.tasks.length} tasks.`);
+      const job = this.runJob(jobGraph);
+      if (listenerAddress !== null) job.followers.add(listenerAddress, (task) => this.runAsync(task));
+      return Acknowledge;
+    });
   }
 
   async listJobs(): Promise<JobStatusMessage[]> {
@@ -126,24 +163,24 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
   }
 
   async requestJobStatus(jobId: JobID): Promise<JobStatus> {
-    return this.jobOf(jobId).record.status;
+    return (await this.jobOf(jobId)).record.status;
   }
 
   async requestJobResult(jobId: JobID): Promise<JobResultMessage> {
-    const { record } = this.jobOf(jobId);
+    const { record } = await this.jobOf(jobId);
     if (!record.result) throw new JobNotFinishedError(`Job ${jobId} has not ended yet (${record.status}).`);
     return record.result;
   }
 
   async cancelJob(jobId: JobID): Promise<Acknowledge> {
-    const job = this.jobOf(jobId);
+    const job = await this.jobOf(jobId);
     if (job.record.ended) return Acknowledge;
     await job.runner?.cancel();
     return Acknowledge;
   }
 
   async subscribeToJob(jobId: JobID, listenerAddress: string): Promise<JobSnapshot> {
-    const job = this.jobOf(jobId);
+    const job = await this.jobOf(jobId);
     if (!job.record.ended) job.followers.add(listenerAddress, (task) => this.runAsync(task));
     return job.record.snapshot();
   }
@@ -207,14 +244,37 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     job.followers.publish(job.record.finished(result));
     job.followers.close();
     job.runner = undefined;
-    if (result.status !== JobStatus.SUSPENDED) this.cleanup(job.record.jobId);
+    if (result.status === JobStatus.SUSPENDED) {
+      this.persistence.jobSuspended(result.jobId).catch((error: unknown) => {
+        log.warn(`Could not release job ${result.jobId} for the next leader.`, error);
+      });
+    } else {
+      this.persist({ name: job.record.jobGraph.name, result });
+    }
     this.trimArchive();
   }
 
-  private cleanup(jobId: JobID): void {
-    this.services.cleanupJob?.(jobId).catch((error: unknown) =>
-      log.warn(`Could not clean up after job ${jobId}; its files stay until the cluster stops.`, error),
-    );
+  /** Records the result for good, then removes what the job left (its stored graph, its blobs). */
+  private persist(ended: StoredJobResult): void {
+    const { jobId } = ended.result;
+    const cleanup = () => this.services.cleanupJob?.(jobId) ?? Promise.resolve();
+    this.persistence.jobEnded(ended, cleanup).catch((error: unknown) => {
+      log.warn(`Could not clean up after job ${jobId}; the next leader tries again.`, error);
+    });
+  }
+
+  /** A job known only by its result, kept for listing and for clients that ask. */
+  private archive(stored: StoredJobResult): RunningJob {
+    const { jobId } = stored.result;
+    const record = JobRecord.ofResult(stored.name, stored.result, this.now);
+    const job: RunningJob = {
+      record,
+      followers: new JobFollowers(jobId, this.getRpcService()),
+      runner: undefined,
+    };
+    job.followers.close();
+    this.jobs.set(jobId, job);
+    return job;
   }
 
   private trimArchive(): void {
@@ -228,11 +288,23 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     }
   }
 
-  private jobOf(jobId: JobID): RunningJob {
+  /** Back in the endpoint's main thread after an await, so no mailbox turn sees a half-made change. */
+  private inMainThread<T>(task: () => T): Promise<T> {
+    return this.callAsync(task, this.getRpcService().askTimeoutMs);
+  }
+
+  /** The job, or one that ended under an earlier leader (its stored result), or JobNotFoundError. */
+  private async jobOf(jobId: JobID): Promise<RunningJob> {
     if (typeof jobId !== 'string')
       throw new DispatcherError(`A job id must be a string, got ${typeof jobId}.`);
     const job = this.jobs.get(jobId);
-    if (!job) throw new JobNotFoundError(`Could not find Flink job (${jobId}).`);
-    return job;
+    if (job) return job;
+    const stored = await this.persistence.findResult(jobId);
+    return this.inMainThread(() => {
+      const known = this.jobs.get(jobId);
+      if (known) return known;
+      if (!stored) throw new JobNotFoundError(`Could not find Flink job (${jobId}).`);
+      return this.archive(stored);
+    });
   }
 }

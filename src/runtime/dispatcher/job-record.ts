@@ -41,6 +41,19 @@ export class JobRecord {
     this.tasks = new Array<TaskStateChangeMessage | undefined>(jobGraph.tasks.length).fill(undefined);
   }
 
+  /** A job known only by its stored result: it ended under an earlier leader. */
+  static ofResult(name: string, result: JobResultMessage, now: () => number): JobRecord {
+    const jobGraph: JobGraph = {
+      jobId: result.jobId,
+      name,
+      tasks: [],
+      restartStrategy: { attempts: 0, delayMs: 0 },
+    };
+    const record = new JobRecord(jobGraph, now);
+    record.finished(result);
+    return record;
+  }
+
   get jobId() {
     return this.jobGraph.jobId;
   }

@@ -116,20 +116,14 @@ export class FileSystemJobResultStore implements JobResultStore {
     const results: JobResultRecord[] = [];
     for (const name of (await readdir(this.basePath)).sort()) {
       if (!name.endsWith(kDirtyFileExtension)) continue;
-      const file = join(this.basePath, name);
-      let entry: Partial<JsonJobResultEntry> | null;
-      try {
-        entry = JSON.parse(await readFile(file, 'utf8')) as Partial<JsonJobResultEntry> | null;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // cleaned meanwhile
-        throw new CorruptStateHandleError(`The job result file ${file} is not valid JSON.`, { cause: error });
-      }
-      if (typeof entry?.result?.jobId !== 'string') {
-        throw new CorruptStateHandleError(`The job result file ${file} holds no job result.`);
-      }
-      results.push(entry.result);
+      const result = await readEntry(join(this.basePath, name));
+      if (result) results.push(result);
     }
     return results;
+  }
+
+  async getJobResult(jobId: string): Promise<JobResultRecord | null> {
+    return (await readEntry(this.dirtyPath(jobId))) ?? (await readEntry(this.cleanPath(jobId)));
   }
 
   private dirtyPath(jobId: string): string {
@@ -144,6 +138,21 @@ export class FileSystemJobResultStore implements JobResultStore {
     this.ready ??= mkdir(this.basePath, { recursive: true }).then(() => undefined);
     return this.ready;
   }
+}
+
+/** The result in an entry file; null if the file is gone (cleaned meanwhile). */
+async function readEntry(file: string): Promise<JobResultRecord | null> {
+  let entry: Partial<JsonJobResultEntry> | null;
+  try {
+    entry = JSON.parse(await readFile(file, 'utf8')) as Partial<JsonJobResultEntry> | null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CorruptStateHandleError(`The job result file ${file} is not valid JSON.`, { cause: error });
+  }
+  if (typeof entry?.result?.jobId !== 'string') {
+    throw new CorruptStateHandleError(`The job result file ${file} holds no job result.`);
+  }
+  return entry.result;
 }
 
 async function exists(file: string): Promise<boolean> {

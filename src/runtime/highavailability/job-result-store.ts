@@ -24,4 +24,6 @@ export interface JobResultStore {
   hasDirtyJobResultEntry(jobId: string): Promise<boolean>;
   hasCleanJobResultEntry(jobId: string): Promise<boolean>;
   getDirtyResults(): Promise<JobResultRecord[]>;
+  /** The job's entry, dirty or clean (a clean one is gone with delete-on-commit), or null. */
+  getJobResult(jobId: string): Promise<JobResultRecord | null>;
 }

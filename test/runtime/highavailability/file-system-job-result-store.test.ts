@@ -54,6 +54,19 @@ describe('FileSystemJobResultStore', () => {
     expect(await readdir(dir)).to.deep.equal(['job-1.json']);
   });
 
+  it('reads back an entry, dirty or clean, and null for a job it has none of', async () => {
+    const store = new FileSystemJobResultStore(dir, false);
+    expect(await store.getJobResult('job-1')).to.equal(null);
+    await store.createDirtyResult(result('job-1'));
+    expect(await store.getJobResult('job-1')).to.deep.equal(result('job-1'));
+    await store.markResultAsClean('job-1');
+    expect(await store.getJobResult('job-1')).to.deep.equal(result('job-1'));
+    const deleting = new FileSystemJobResultStore(join(dir, 'deleting'), true);
+    await deleting.createDirtyResult(result('job-2'));
+    await deleting.markResultAsClean('job-2');
+    expect(await deleting.getJobResult('job-2')).to.equal(null);
+  });
+
   it('refuses a second entry for the same job, dirty or clean (testStoreDirtyEntryForAlreadyCleanedJobResultThrowsException)', async () => {
     const store = new FileSystemJobResultStore(dir, false);
     await store.createDirtyResult(result('job-1'));
@@ -88,11 +101,12 @@ describe('FileSystemJobResultStore', () => {
     expect(FileSystemJobResultStore.fromConfiguration(conf).basePath).to.equal(
       join(dir, 'job-result-store', 'cluster-a'),
     );
-    expect(FileSystemJobResultStore.fromConfiguration(conf).deleteOnCommit).to.equal(true);
-    conf.setString('job-result-store.storage-path', join(dir, 'results'));
-    conf.setString('job-result-store.delete-on-commit', 'false');
-    expect(FileSystemJobResultStore.fromConfiguration(conf).basePath).to.equal(join(dir, 'results'));
+    // threadlink keeps clean results by default (Flink deletes them), so a new leader can still answer.
     expect(FileSystemJobResultStore.fromConfiguration(conf).deleteOnCommit).to.equal(false);
+    conf.setString('job-result-store.storage-path', join(dir, 'results'));
+    conf.setString('job-result-store.delete-on-commit', 'true');
+    expect(FileSystemJobResultStore.fromConfiguration(conf).basePath).to.equal(join(dir, 'results'));
+    expect(FileSystemJobResultStore.fromConfiguration(conf).deleteOnCommit).to.equal(true);
     expect(() => FileSystemJobResultStore.fromConfiguration(new Configuration())).to.throw(
       IllegalConfigurationError,
     );
