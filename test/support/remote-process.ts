@@ -7,10 +7,20 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { RemoteHostConfig, RemoteHostReport } from '../fixtures/remote-host.js';
 
 const kHostEntry = new URL('../fixtures/remote-host.js', import.meta.url);
-const live = new Set<RemoteProcess>();
+interface LiveChild {
+  kill(): Promise<void>;
+}
+
+const live = new Set<LiveChild>();
 
 export function liveChildCount(): number {
   return live.size;
+}
+
+/** Counts `child` as alive until `exited` settles, for the leak check and killAllChildren. */
+export function trackChild(child: LiveChild, exited: Promise<unknown>): void {
+  live.add(child);
+  void exited.then(() => live.delete(child));
 }
 
 export class RemoteProcess {
