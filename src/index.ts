@@ -78,6 +78,7 @@ export {
   JobCancellationError,
   JobExecutionError,
   JobMasterError,
+  NoResourceAvailableError,
 } from './runtime/jobmaster/job-master-errors.js';
 export {
   SlotAllocationError,

@@ -66,6 +66,7 @@ const kPublicValues = [
   'LeaderServiceShutdownError',
   'LeaderSubscriptionError',
   'MiniClusterError',
+  'NoResourceAvailableError',
   'RecipientUnreachableError',
   'RegistrationCancelledError',
   'RegistrationTimeoutError',

@@ -26,7 +26,7 @@ export interface JobProgress {
   readonly deploying: number;
   readonly running: number;
   readonly finished: number;
-  /** Failed attempts, restarted or not; not those that lost their slot before they ran. */
+  /** Failed attempts, restarted or not; not those lost with their TaskExecutor or slot that used no attempt (`lost`). */
   readonly failedAttempts: number;
   readonly canceled: number;
   /** Slots whose worker runs one of the job's tasks (running + canceling). */

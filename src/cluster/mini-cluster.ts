@@ -18,6 +18,7 @@ import type { WorkerHandle } from '../rpc/worker-handle.js';
 import type { WorkerMetrics } from '../rpc/admin-channel.js';
 import type { ConfigValue } from '../runtime/configuration/config-option.js';
 import { Configuration } from '../runtime/configuration/configuration.js';
+import { JobMasterConfiguration } from '../runtime/configuration/job-master-configuration.js';
 import { TaskManagerConfiguration } from '../runtime/configuration/task-manager-configuration.js';
 import { TaskManagerOptions } from '../runtime/configuration/task-manager-options.js';
 import { ResourceManagerGateway } from '../runtime/gateways/resource-manager-gateway.js';
@@ -40,6 +41,7 @@ import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors
 import { checkMiniClusterOptions } from './mini-cluster-options.js';
 import { JobManagerControlGateway } from './mini-cluster-protocol.js';
 import { ResourceAllocatorEndpoint } from './resource-allocator-endpoint.js';
+import { warnUnknownConfigKeys } from './unknown-config-keys.js';
 
 const log = getLogger('MiniCluster');
 
@@ -116,10 +118,12 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
    * Starts the JobManager thread and the TaskExecutors' threads. Resolves once
    * every TaskExecutor is running (not yet registered: see
    * waitUntilTaskExecutorsRegistered). Refuses an unknown option or a bad
-   * configuration value with an IllegalConfigurationError (ERR_ILLEGAL_CONFIGURATION).
+   * configuration value with an IllegalConfigurationError (ERR_ILLEGAL_CONFIGURATION);
+   * logs a warning for a config key that no option knows.
    */
   static async start(options: MiniClusterOptions = {}): Promise<MiniCluster> {
     checkMiniClusterOptions(options);
+    warnUnknownConfigKeys(options.config ?? {}, (message) => log.warn(message));
     const count = options.taskExecutors ?? 1;
     const configuration = Configuration.fromMap(options.config ?? {});
     if (options.slotsPerTaskExecutor !== undefined) {
@@ -128,6 +132,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     // Validate here, once, rather than in every worker.
     HeartbeatServices.fromConfiguration(configuration);
     TaskManagerConfiguration.fromConfiguration(configuration);
+    JobMasterConfiguration.fromConfiguration(configuration);
 
     const rpc = RpcService.create(options.rpc);
     let cluster: MiniCluster | undefined;

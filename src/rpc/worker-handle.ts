@@ -1,15 +1,19 @@
 // Starting a worker thread with its own ActorSystem and RpcService, joined to
 // the mesh. The handle says which thread it is, what the user module's start()
 // returned, and ends the thread on terminate(). Flink has no equivalent: its
-// TaskManagers are separate processes started by a deployment.
+// TaskManagers are separate processes started by a deployment. A start that
+// fails says why: start()'s own error as it is, or, when the thread ends first,
+// an error whose cause is the thread's uncaught error with its class and code.
 
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { decodeError, encodeError } from '../actor/error-codec.js';
 import { getLogger } from '../actor/logger.js';
 import type { MeshBroker } from '../actor/message-port-transport.js';
 import { boundedCall, wrapAdmin, type StartOutcome, type WorkerMetrics } from './admin-channel.js';
+import { RecipientUnreachableError } from './errors.js';
 import type { ResolvedRemote } from './remote-options.js';
+import { startWorkerThread } from './worker-exec-argv.js';
 import { trackWorker } from './worker-registry.js';
 
 const log = getLogger('worker');
@@ -98,7 +102,7 @@ export class WorkerHandle {
       moduleUrl,
       userData: options.workerData,
     };
-    const worker = new Worker(hostEntry, {
+    const worker = startWorkerThread(hostEntry, {
       workerData: boot,
       transferList: [data.port2, admin.port2],
       ...(options.name === undefined ? {} : { name: options.name }),
@@ -136,7 +140,7 @@ export class WorkerHandle {
       return handle;
     } catch (error) {
       await handle.terminate();
-      throw error;
+      throw withWorkerFailure(error, handle.failure);
     }
   }
 
@@ -167,4 +171,16 @@ export class WorkerHandle {
     await this.worker.terminate();
     return this.exited;
   }
+}
+
+/**
+ * A start that failed because the thread ended (its 'exit' came first) says
+ * what ended it: the thread's uncaught error becomes the cause, its class and
+ * code kept, and its first line joins the message.
+ */
+function withWorkerFailure(error: unknown, failure: Error | undefined): unknown {
+  if (!failure || !(error instanceof RecipientUnreachableError) || error.cause !== undefined) return error;
+  const code = (failure as { code?: unknown }).code;
+  const summary = `${failure.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${failure.message}`;
+  return new RecipientUnreachableError(`${error.message.replace(/\.$/, '')}: ${summary}`, { cause: failure });
 }

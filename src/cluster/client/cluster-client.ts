@@ -69,7 +69,10 @@ export class ClusterClient {
    */
   submitJob(spec: JobSpec): JobClient {
     this.checkNotClosing();
-    const jobGraph = createJobGraph(spec);
+    // Checked against this client's frame limit: the job travels to the Dispatcher in one message.
+    const jobGraph = createJobGraph(spec, undefined, {
+      maxFrameBytes: this.options.rpcService.system.maxFrameBytes,
+    });
     const client = new JobClient(jobGraph.jobId, jobGraph.name, jobGraph.tasks.length, () =>
       this.cancelJob(jobGraph.jobId),
     );

@@ -6,6 +6,7 @@
 
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { Configuration } from '../../runtime/configuration/configuration.js';
+import { JobMasterConfiguration } from '../../runtime/configuration/job-master-configuration.js';
 import { TaskManagerConfiguration } from '../../runtime/configuration/task-manager-configuration.js';
 import { DispatcherService } from '../../runtime/dispatcher/dispatcher-service.js';
 import type { JobPersistence } from '../../runtime/dispatcher/job-persistence.js';
@@ -65,6 +66,7 @@ export class DispatcherResourceManagerComponent {
         heartbeatServices,
         rpcTimeoutMs: taskManagerConfiguration.rpcTimeoutMs,
         retryingRegistrationConfiguration: taskManagerConfiguration.retryingRegistrationConfiguration,
+        jobMasterConfiguration: JobMasterConfiguration.fromConfiguration(configuration),
         endpointIdFor: () => `${kDispatcherEndpointPrefix}${dispatchers++}`,
         ...(options.cleanupJob ? { cleanupJob: options.cleanupJob } : {}),
         ...(options.jobPersistence ? { jobPersistence: options.jobPersistence } : {}),

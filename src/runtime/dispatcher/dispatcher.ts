@@ -11,6 +11,7 @@ import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
+import type { JobMasterConfiguration } from '../configuration/job-master-configuration.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
 import { DispatcherGateway, type JobStatusMessage } from '../gateways/dispatcher-gateway.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
@@ -57,6 +58,8 @@ export interface DispatcherServices {
   readonly heartbeatServices: HeartbeatServices;
   readonly rpcTimeoutMs: number;
   readonly retryingRegistrationConfiguration: RetryingRegistrationConfiguration;
+  /** Each JobMaster's slot.request.timeout and free redeployments. Default: their defaults. */
+  readonly jobMasterConfiguration?: JobMasterConfiguration;
   /** Time in ms since the epoch. Default Date.now. */
   readonly now?: () => number;
   /** The endpoint id of each new Dispatcher; ids must differ while an old one stops. Default: `dispatcher_<random>`. */
@@ -216,6 +219,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
           haServices: this.services.haServices,
           rpcTimeoutMs: this.services.rpcTimeoutMs,
           retryingRegistrationConfiguration: this.services.retryingRegistrationConfiguration,
+          jobMasterConfiguration: this.services.jobMasterConfiguration,
           // Called in this thread, in the JobMaster's mailbox turn; the followers batch per turn.
           listener: {
             onTaskStateChange: (change) =>

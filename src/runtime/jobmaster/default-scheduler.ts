@@ -5,6 +5,11 @@
 // after the fixed delay until its attempts run out, then the job fails and the
 // other tasks are cancelled; FAILING and CANCELLING wait for every execution to
 // end, and a TaskExecutor that never answers cannot keep the job from ending.
+// A task that loses its TaskExecutor or slot is redeployed at once without
+// using an attempt: always if it had not run yet, within its budget of free
+// redeployments if it had (see restart-strategy.ts). Tasks that wait while the
+// job holds no slot fail it after slot.request.timeout (slot-request-timeout.ts);
+// tasks that never got a slot end CANCELED when the job fails or is cancelled.
 // The ExecutionGraph holds the state; the JobMaster owns the slots and the
 // connections, and hears when the job has ended.
 
@@ -26,8 +31,11 @@ import {
   ExecutionLostError,
   JobExecutionError,
   JobMasterError,
+  NoResourceAvailableError,
 } from './job-master-errors.js';
 import type { AllocatedSlot, SlotPool } from './slot-pool.js';
+import { SlotRequestTimeout } from './slot-request-timeout.js';
+import { kEnvelopeBytes } from './task-size.js';
 
 const log = getLogger('JobMaster');
 
@@ -39,6 +47,10 @@ export interface SchedulerContext {
   /** Times how long tasks run, which decides how many a slot queues (see SlotPool). */
   readonly clock: Clock;
   readonly rpcTimeoutMs: number;
+  /** How long tasks may wait for a slot while the job holds none (slot.request.timeout). */
+  readonly slotRequestTimeoutMs: number;
+  /** The RpcService's frame limit: a submitTasks message must fit into it. */
+  readonly maxFrameBytes: number;
   readonly jobMasterId: JobMasterId;
   runAsync(task: () => void): void;
   /** The job's slot needs may have changed. */
@@ -56,10 +68,18 @@ export class DefaultScheduler {
   /** Why the job is failing or cancelling; the job's error once it ends. */
   private terminationCause: Error | undefined;
   private terminationTimer: ScheduledTask | undefined;
+  private readonly slotRequestTimeout: SlotRequestTimeout;
 
   constructor(private readonly context: SchedulerContext) {
     this.graph = context.graph;
-    this.deployer = new ExecutionDeployer(context.jobMasterId, context.rpcTimeoutMs);
+    this.deployer = new ExecutionDeployer(
+      context.jobMasterId,
+      context.rpcTimeoutMs,
+      context.maxFrameBytes - kEnvelopeBytes,
+    );
+    this.slotRequestTimeout = new SlotRequestTimeout(context.executor, context.slotRequestTimeoutMs, () =>
+      this.slotRequestsTimedOut(),
+    );
   }
 
   getStatus(): JobStatus {
@@ -88,7 +108,7 @@ export class DefaultScheduler {
     for (;;) {
       // Queue behind a running task only while there is work for every slot (see SlotPool).
       const mayQueue = this.waiting.length >= slotPool.size;
-      if (this.waiting.length === 0 || !slotPool.hasRoom(mayQueue)) return;
+      if (this.waiting.length === 0 || !slotPool.hasRoom(mayQueue)) break;
       const vertex = this.waiting.shift() as ExecutionVertex;
       const execution = this.graph.createExecution(
         vertex,
@@ -96,6 +116,19 @@ export class DefaultScheduler {
       );
       this.deploy(execution, execution.slot as AllocatedSlot);
     }
+    this.checkSlotRequests();
+  }
+
+  /**
+   * Starts or stops the slot request timeout: it runs while tasks wait for a
+   * slot and the job holds none. Called whenever either may have changed.
+   */
+  checkSlotRequests(): void {
+    this.slotRequestTimeout.update(
+      this.graph.getStatus() === JobStatus.RUNNING &&
+        this.waiting.length > 0 &&
+        this.context.slotPool.size === 0,
+    );
   }
 
   /** A TaskExecutor reports an execution's new state. Throws if the execution is not known here. */
@@ -155,6 +188,7 @@ export class DefaultScheduler {
   suspend(): boolean {
     for (const vertex of this.graph.vertices) vertex.restartTimer?.cancel();
     this.terminationTimer?.cancel();
+    this.slotRequestTimeout.stop();
     if (isGloballyTerminalJobStatus(this.graph.getStatus())) return false;
     this.graph.transitionTo(JobStatus.SUSPENDED);
     this.waiting.clear();
@@ -202,7 +236,7 @@ export class DefaultScheduler {
       attemptNumber: execution.attemptNumber,
       invokable: execution.vertex.invokable,
     };
-    this.deployer.deploy(slot.resourceId, slot.gateway, tdd, {
+    this.deployer.deploy(slot.resourceId, slot.gateway, tdd, execution.vertex.deploymentBytes, {
       // Set directly (this thread, no mailbox turn): it is only read by heartbeat reconciliation.
       accepted: () => {
         if (this.graph.isInFlight(execution)) execution.deployed = true;
@@ -255,14 +289,25 @@ export class DefaultScheduler {
       execution.state === ExecutionState.SCHEDULED || execution.state === ExecutionState.DEPLOYING;
     if (!this.retire(execution, ExecutionState.FAILED)) return;
     const vertex = execution.vertex;
-    // A task that was still waiting in a slot that went away did not fail: it only lost its place.
-    const lost = neverRan && error instanceof ExecutionLostError;
+    const running = this.graph.getStatus() === JobStatus.RUNNING;
+    // Infrastructure, not the task's code: a task still waiting in a slot that went away only lost its
+    // place; one that ran is redeployed for free while its budget lasts, and after that it counts.
+    const lost =
+      error instanceof ExecutionLostError &&
+      (neverRan || !running || vertex.restartStrategy.tryFreeRedeployment());
     this.graph.emitExecution(execution, error, lost);
-    if (this.graph.getStatus() !== JobStatus.RUNNING) {
+    if (!running) {
       this.checkTerminationComplete();
       return;
     }
     if (lost) {
+      if (!neverRan) {
+        log.info(
+          `Task ${vertex.taskIndex} of job ${this.graph.jobId} lost its TaskExecutor or slot while it ran; ` +
+            'redeploying it without using a restart attempt.',
+          error.message,
+        );
+      }
       this.requeue(vertex);
       return;
     }
@@ -344,17 +389,47 @@ export class DefaultScheduler {
     if (current !== JobStatus.RUNNING && current !== JobStatus.CREATED) return;
     this.terminationCause = cause;
     this.graph.transitionTo(status);
-    this.waiting.clear();
-    for (const vertex of this.graph.vertices) {
-      vertex.restartTimer?.cancel();
-      vertex.restartTimer = undefined;
-    }
+    this.slotRequestTimeout.stop();
+    this.cancelTasksWithoutSlot();
     for (const execution of this.graph.executionsInFlight()) this.cancelExecution(execution);
     // A TaskExecutor that never answers must not keep the job from ending.
     this.terminationTimer = this.context.executor.schedule(() => {
       for (const execution of this.graph.executionsInFlight()) this.markCanceled(execution);
     }, this.context.rpcTimeoutMs);
     this.checkTerminationComplete();
+  }
+
+  /**
+   * The tasks that wait for a slot, or for their restart delay, will not run:
+   * they end CANCELED, so that every task reaches a final state its listeners see.
+   */
+  private cancelTasksWithoutSlot(): void {
+    const withoutSlot = new Set(this.waiting.drain());
+    for (const vertex of this.graph.vertices) {
+      if (!vertex.restartTimer) continue;
+      vertex.restartTimer.cancel();
+      vertex.restartTimer = undefined;
+      withoutSlot.add(vertex);
+    }
+    for (const vertex of this.graph.vertices) {
+      if (withoutSlot.has(vertex)) this.graph.emit(vertex, undefined, ExecutionState.CANCELED);
+    }
+  }
+
+  /** The job's tasks waited for slot.request.timeout while it held no slot. */
+  private slotRequestsTimedOut(): void {
+    const waiting = this.waiting.length;
+    if (this.graph.getStatus() !== JobStatus.RUNNING || waiting === 0 || this.context.slotPool.size > 0)
+      return;
+    const timeoutMs = this.slotRequestTimeout.timeoutMs;
+    this.beginTermination(
+      JobStatus.FAILING,
+      new NoResourceAvailableError(
+        `Job ${this.graph.describe()} failed: no slots were available for its ${waiting} waiting ` +
+          `task${waiting === 1 ? '' : 's'} within the slot request timeout of ${timeoutMs} ms ` +
+          '(slot.request.timeout). Are TaskExecutors running and registered at the ResourceManager?',
+      ),
+    );
   }
 
   private checkTerminationComplete(): void {
@@ -367,6 +442,7 @@ export class DefaultScheduler {
   private completeJob(status: JobStatus, error: Error | undefined): void {
     this.terminationTimer?.cancel();
     this.terminationTimer = undefined;
+    this.slotRequestTimeout.stop();
     this.graph.transitionTo(status);
     log.info(`Job ${this.graph.describe()} reached the final state ${status}.`);
     this.context.jobEnded(status, error);

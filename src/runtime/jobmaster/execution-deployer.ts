@@ -1,9 +1,10 @@
 // Sends the executions the scheduler placed to their TaskExecutors: what one
 // turn of the scheduler placed on one TaskExecutor leaves as one submitTasks
-// call. Mirrors Flink's DefaultExecutionDeployer, which submits each execution
-// with its own submitTask; batching matters here because a slot of short tasks
-// queues several executions, and a main thread that posts one message per task
-// spends most of its time posting.
+// call, cut into several when it would not fit into one message. Mirrors
+// Flink's DefaultExecutionDeployer, which submits each execution with its own
+// submitTask; batching matters here because a slot of short tasks queues
+// several executions, and a main thread that posts one message per task spends
+// most of its time posting.
 
 import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import type { JobMasterId, ResourceID } from '../types/ids.js';
@@ -20,6 +21,7 @@ interface Batch {
   readonly gateway: TaskExecutorGateway;
   readonly tdds: TaskDeploymentDescriptor[];
   readonly outcomes: DeploymentOutcome[];
+  bytes: number;
 }
 
 export class ExecutionDeployer {
@@ -30,22 +32,32 @@ export class ExecutionDeployer {
   constructor(
     private readonly jobMasterId: JobMasterId,
     private readonly rpcTimeoutMs: number,
+    /** The most a batch's deployments may add up to (see task-size.ts); one larger deployment goes alone. */
+    private readonly maxBatchBytes: number = Infinity,
   ) {}
 
-  /** Queues `tdd` for the TaskExecutor `resourceId`; it leaves at the end of this turn. */
+  /** Queues `tdd`, which adds `bytes` to a message, for the TaskExecutor `resourceId`; it leaves by the end of this turn. */
   deploy(
     resourceId: ResourceID,
     gateway: TaskExecutorGateway,
     tdd: TaskDeploymentDescriptor,
+    bytes: number,
     outcome: DeploymentOutcome,
   ): void {
     let batch = this.batches.get(resourceId);
+    if (batch && batch.bytes + bytes > this.maxBatchBytes) {
+      // Full: it leaves now, and this deployment starts the next one.
+      this.batches.delete(resourceId);
+      this.send(batch);
+      batch = undefined;
+    }
     if (!batch) {
-      batch = { gateway, tdds: [], outcomes: [] };
+      batch = { gateway, tdds: [], outcomes: [], bytes: 0 };
       this.batches.set(resourceId, batch);
     }
     batch.tdds.push(tdd);
     batch.outcomes.push(outcome);
+    batch.bytes += bytes;
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flush);
@@ -56,17 +68,19 @@ export class ExecutionDeployer {
     this.flushQueued = false;
     const batches = [...this.batches.values()];
     this.batches.clear();
-    for (const { gateway, tdds, outcomes } of batches) {
-      gateway.submitTasks(tdds, this.jobMasterId, this.rpcTimeoutMs).then(
-        (answers) =>
-          answers.forEach((answer, i) => {
-            if (answer === null) outcomes[i]?.accepted();
-            else outcomes[i]?.failed(SerializedThrowable.deserialize(answer, 'submitTask'));
-          }),
-        (error: unknown) => {
-          for (const outcome of outcomes) outcome.failed(error);
-        },
-      );
-    }
+    for (const batch of batches) this.send(batch);
+  }
+
+  private send({ gateway, tdds, outcomes }: Batch): void {
+    gateway.submitTasks(tdds, this.jobMasterId, this.rpcTimeoutMs).then(
+      (answers) =>
+        answers.forEach((answer, i) => {
+          if (answer === null) outcomes[i]?.accepted();
+          else outcomes[i]?.failed(SerializedThrowable.deserialize(answer, 'submitTask'));
+        }),
+      (error: unknown) => {
+        for (const outcome of outcomes) outcome.failed(error);
+      },
+    );
   }
 }

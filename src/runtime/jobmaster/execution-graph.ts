@@ -13,6 +13,7 @@ import type { JobResult } from '../types/job-result.js';
 import type { JobMasterListener } from './job-master-listener.js';
 import { FixedDelayRestartBackoffTimeStrategy } from './restart-strategy.js';
 import type { AllocatedSlot } from './slot-pool.js';
+import { deploymentBytes } from './task-size.js';
 
 const log = getLogger('JobMaster');
 
@@ -29,11 +30,17 @@ export class ExecutionGraph {
     /** Makes execution ids unique per JobMaster (leader session). */
     private readonly executionIdPrefix: string,
     private readonly listener: JobMasterListener | undefined,
+    /** Free redeployments per task after a lost TaskExecutor, unless the job sets its own. */
+    lostTaskExecutorRedeployments = 0,
   ) {
     this.vertices = jobGraph.tasks.map((invokable, taskIndex) => ({
       taskIndex,
       invokable,
-      restartStrategy: new FixedDelayRestartBackoffTimeStrategy(jobGraph.restartStrategy),
+      restartStrategy: new FixedDelayRestartBackoffTimeStrategy(
+        jobGraph.restartStrategy,
+        lostTaskExecutorRedeployments,
+      ),
+      deploymentBytes: deploymentBytes(invokable),
       current: undefined,
       nextAttemptNumber: 0,
       restartTimer: undefined,

@@ -13,6 +13,8 @@ export interface ExecutionVertex {
   readonly taskIndex: number;
   readonly invokable: TaskInvokable;
   readonly restartStrategy: FixedDelayRestartBackoffTimeStrategy;
+  /** What a deployment of the task adds to a submitTasks message (see task-size.ts). */
+  readonly deploymentBytes: number;
   /** The attempt now in flight, if any. */
   current: Execution | undefined;
   /** The number the next attempt gets. */
@@ -60,6 +62,13 @@ export class WaitingVertices {
       this.head = 0;
     }
     return vertex;
+  }
+
+  /** Empties the queue; returns what waited, oldest first. */
+  drain(): ExecutionVertex[] {
+    const waiting = this.items.slice(this.head);
+    this.clear();
+    return waiting;
   }
 
   clear(): void {

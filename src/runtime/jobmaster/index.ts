@@ -2,7 +2,7 @@
 // strategy and the runner that elects it.
 
 export { createJobGraph } from './job-graph.js';
-export type { JobSpec, TaskSpec } from './job-graph.js';
+export type { JobGraphLimits, JobSpec, TaskSpec } from './job-graph.js';
 export { JobMaster } from './job-master.js';
 export type { JobMasterServices } from './job-master.js';
 export type { JobMasterListener } from './job-master-listener.js';
@@ -13,6 +13,7 @@ export {
   JobCancellationError,
   JobExecutionError,
   JobMasterError,
+  NoResourceAvailableError,
 } from './job-master-errors.js';
 export { JobMasterServiceLeadershipRunner } from './job-master-service-leadership-runner.js';
 export { FixedDelayRestartBackoffTimeStrategy, kNoRestart } from './restart-strategy.js';

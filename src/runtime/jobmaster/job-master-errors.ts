@@ -1,6 +1,6 @@
 // Errors of the JobMaster and its job, with stable codes. Mirror Flink's
-// JobMasterException, JobExecutionException, ExecutionGraphException and the
-// cancellation and restart-exhausted causes.
+// JobMasterException, JobExecutionException, ExecutionGraphException,
+// NoResourceAvailableException and the cancellation and restart-exhausted causes.
 
 import { registerErrorClasses } from '../../actor/error-codec.js';
 import { FlinkError } from '../flink-error.js';
@@ -28,6 +28,15 @@ export class JobCancellationError extends JobExecutionError {
   static override readonly code: string = 'ERR_JOB_CANCELLED';
 }
 
+/**
+ * The job failed because its tasks waited for a slot for slot.request.timeout
+ * while it held none: no TaskExecutor offered one. Mirrors Flink's
+ * NoResourceAvailableException; a JobExecutionError, as the job's result.
+ */
+export class NoResourceAvailableError extends JobExecutionError {
+  static override readonly code: string = 'ERR_NO_RESOURCE_AVAILABLE';
+}
+
 /** An execution was lost with its TaskExecutor or slot; the restart strategy decides what follows. */
 export class ExecutionLostError extends FlinkError {
   static override readonly code: string = 'ERR_EXECUTION_LOST';
@@ -43,6 +52,7 @@ registerErrorClasses(
   ExecutionGraphError,
   JobExecutionError,
   JobCancellationError,
+  NoResourceAvailableError,
   ExecutionLostError,
   InvalidJobError,
 );

@@ -19,6 +19,7 @@ import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import { kSystemClock, type Clock, type ScheduledExecutor } from '../../rpc/scheduled-executor.js';
+import { JobMasterConfiguration } from '../configuration/job-master-configuration.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
 import { messageOf } from '../flink-error.js';
 import { JobMasterGateway } from '../gateways/job-master-gateway.js';
@@ -61,6 +62,8 @@ export interface JobMasterServices {
   readonly haServices: Pick<HighAvailabilityServices, 'getResourceManagerLeaderRetriever'>;
   readonly rpcTimeoutMs: number;
   readonly retryingRegistrationConfiguration: RetryingRegistrationConfiguration;
+  /** slot.request.timeout and the free redeployments after a lost TaskExecutor. Default: their defaults. */
+  readonly jobMasterConfiguration?: JobMasterConfiguration | undefined;
   /** The JobMaster's own ResourceID. Default: `jobmanager_<jobId>`. */
   readonly resourceId?: ResourceID;
   /** Source of delays (restarts, heartbeats, retries); runs in the main thread. Default: the endpoint's timers. */
@@ -112,13 +115,21 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     this.jobId = services.jobGraph.jobId;
     this.resourceId = services.resourceId ?? ResourceID.of(`jobmanager_${this.jobId}`);
     this.delayed = this.mainThreadScheduler(services.scheduler);
-    this.graph = new ExecutionGraph(services.jobGraph, `${jobMasterId.slice(0, 8)}_`, services.listener);
+    const configuration = services.jobMasterConfiguration ?? JobMasterConfiguration.defaults();
+    this.graph = new ExecutionGraph(
+      services.jobGraph,
+      `${jobMasterId.slice(0, 8)}_`,
+      services.listener,
+      configuration.lostTaskExecutorRedeployments,
+    );
     this.scheduler = new DefaultScheduler({
       graph: this.graph,
       slotPool: this.slotPool,
       executor: this.delayed,
       clock: services.clock ?? kSystemClock,
       rpcTimeoutMs: services.rpcTimeoutMs,
+      slotRequestTimeoutMs: configuration.slotRequestTimeoutMs,
+      maxFrameBytes: rpcService.system.maxFrameBytes,
       jobMasterId,
       runAsync: (task) => this.runAsync(task),
       requirementsChanged: () => this.requirementsChanged(),
@@ -378,6 +389,8 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       for (const slot of this.slotPool.trimFreeSlots(this.scheduler.requiredSlots())) {
         this.freeSlotAt(slot, new JobMasterError('The slot is no longer needed by the job.'));
       }
+      // Slots come and go with the need for them: the slot request timeout follows.
+      this.scheduler.checkSlotRequests();
       this.resourceManager.declareRequiredResources();
     });
   }

@@ -42,7 +42,7 @@ export interface JobSnapshot {
   readonly status: JobStatus;
   /** The latest change of each task, by index; undefined for a task that has not changed yet. */
   readonly tasks: readonly (TaskStateChangeMessage | undefined)[];
-  /** Failed attempts so far (not counting attempts that lost their slot before they ran). */
+  /** Failed attempts so far (not counting attempts lost with their TaskExecutor or slot: see `lost`). */
   readonly failedAttempts: number;
   /** Set once the job has ended. */
   readonly result: JobResultMessage | undefined;

@@ -12,6 +12,13 @@ export interface RestartStrategyConfiguration {
   readonly attempts: number;
   /** Milliseconds between a failure and the restart. */
   readonly delayMs: number;
+  /**
+   * threadlink's own: how often a task whose TaskExecutor or slot was lost while
+   * it ran is redeployed at once without using an attempt; beyond that a loss
+   * counts as a failure. Unset: the cluster's
+   * jobmanager.execution.lost-task-executor-redeployments (default 3).
+   */
+  readonly lostTaskExecutorRedeployments?: number;
 }
 
 export interface JobGraph {

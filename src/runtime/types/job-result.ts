@@ -18,8 +18,10 @@ export interface TaskStateChange {
   /** Why the attempt FAILED. */
   readonly error?: Error;
   /**
-   * The attempt FAILED before it ran: it lost its slot (its TaskExecutor went)
-   * and was queued again without using a restart attempt.
+   * The attempt FAILED because its slot or TaskExecutor was lost, and that uses
+   * no restart attempt: it had not run yet, or it had and one of its free
+   * redeployments (restart.lostTaskExecutorRedeployments) took it, or the job
+   * was ending anyway. It does not count in failedAttempts.
    */
   readonly lost?: boolean;
 }

@@ -206,8 +206,8 @@ describe('JobMaster: restarting failed tasks', () => {
     expect(h.jobMaster.getJobStatus()).to.equal('RUNNING');
   });
 
-  it('counts a task lost while it ran as a failure', async () => {
-    const h = new TestingJobMasterBuilder(service.rpc);
+  it('counts a task lost while it ran as a failure once it has no free redeployments', async () => {
+    const h = new TestingJobMasterBuilder(service.rpc, { restart: { lostTaskExecutorRedeployments: 0 } });
     await h.start();
     const leaving = await h.registerTaskExecutor(1);
     const [attempt0] = await h.awaitSubmissions(leaving.taskExecutor, 1);

@@ -5,9 +5,10 @@
 // fenced gateway, as a TaskExecutor would.
 
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
+import { JobMasterConfiguration } from '../../../src/runtime/configuration/job-master-configuration.js';
 import type { RetryingRegistrationConfiguration } from '../../../src/runtime/configuration/retrying-registration-configuration.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
-import { createJobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
+import { createJobGraph, type JobSpec, type TaskSpec } from '../../../src/runtime/jobmaster/job-graph.js';
 import type { JobGraph } from '../../../src/runtime/types/job-graph.js';
 import { JobMasterGateway } from '../../../src/runtime/gateways/job-master-gateway.js';
 import { JobMaster } from '../../../src/runtime/jobmaster/job-master.js';
@@ -54,8 +55,12 @@ export const kRetry: RetryingRegistrationConfiguration = {
 export interface TestingBuilderOptions {
   /** Number of tasks of the job; task i is called with argument i. Default 1. */
   readonly tasks?: number;
-  readonly restart?: { readonly attempts?: number; readonly delayMs?: number };
+  /** The tasks themselves, instead of `tasks`. */
+  readonly taskSpecs?: readonly TaskSpec[];
+  readonly restart?: JobSpec['restart'];
   readonly rpcTimeoutMs?: number;
+  /** slot.request.timeout and the default free redeployments; Flink's and threadlink's defaults otherwise. */
+  readonly jobMasterConfiguration?: Partial<JobMasterConfiguration>;
 }
 
 /** A TaskExecutor double and the identity it registers with. */
@@ -74,6 +79,7 @@ export class TestingJobMasterBuilder {
   readonly jobMasterId = JobMasterId.generate();
   readonly resourceId = ResourceID.of('jobmaster-under-test');
   readonly rpcTimeoutMs: number;
+  readonly jobMasterConfiguration: JobMasterConfiguration;
   readonly taskChanges: TaskStateChange[] = [];
   readonly jobStatuses: JobStatus[] = [];
   jobMaster!: JobMaster;
@@ -85,11 +91,14 @@ export class TestingJobMasterBuilder {
     options: TestingBuilderOptions = {},
   ) {
     this.rpcTimeoutMs = options.rpcTimeoutMs ?? kRpcTimeoutMs;
+    this.jobMasterConfiguration = { ...JobMasterConfiguration.defaults(), ...options.jobMasterConfiguration };
     this.heartbeatServices = new HeartbeatServices(kHeartbeatInterval, kHeartbeatTimeout, 2, this.manual);
-    const tasks = Array.from({ length: options.tasks ?? 1 }, (_, i) => ({
-      module: 'file:///tasks/task.js',
-      args: [i],
-    }));
+    const tasks =
+      options.taskSpecs ??
+      Array.from({ length: options.tasks ?? 1 }, (_, i) => ({
+        module: 'file:///tasks/task.js',
+        args: [i],
+      }));
     this.jobGraph = createJobGraph(
       { name: 'jobmaster-test', tasks, ...(options.restart ? { restart: options.restart } : {}) },
       JobID.generate(),
@@ -108,6 +117,7 @@ export class TestingJobMasterBuilder {
       haServices: { getResourceManagerLeaderRetriever: () => this.rmLeader },
       rpcTimeoutMs: this.rpcTimeoutMs,
       retryingRegistrationConfiguration: kRetry,
+      jobMasterConfiguration: this.jobMasterConfiguration,
       resourceId: this.resourceId,
       scheduler: this.manual,
       listener: {

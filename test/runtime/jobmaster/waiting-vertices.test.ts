@@ -15,6 +15,7 @@ function vertex(taskIndex: number): ExecutionVertex {
     taskIndex,
     invokable: { module: 'file:///tasks/task.js', exportName: 'default', args: [] },
     restartStrategy: new FixedDelayRestartBackoffTimeStrategy(kNoRestart),
+    deploymentBytes: 0,
     current: undefined,
     nextAttemptNumber: 0,
     restartTimer: undefined,
@@ -68,5 +69,18 @@ describe('WaitingVertices', () => {
 
     expect(queue.length).to.equal(0);
     expect(queue.shift()).to.equal(undefined);
+  });
+
+  it('hands back what still waits, oldest first, when drained, and is empty afterwards', () => {
+    const queue = new WaitingVertices();
+    const [a, b, c] = [vertex(0), vertex(1), vertex(2)];
+    queue.push(a);
+    queue.push(b);
+    queue.shift();
+    queue.pushFront(c);
+
+    expect(queue.drain()).to.deep.equal([c, b]);
+    expect(queue.length).to.equal(0);
+    expect(queue.drain()).to.deep.equal([]);
   });
 });
