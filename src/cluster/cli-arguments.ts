@@ -1,171 +1,362 @@
-// The command line of `threadlink`, parsed into a CliCommand. Kept apart from
-// cli.ts so it can be tested without starting a cluster. Flink's CliFrontend
-// parses `flink run` the same way: first the action, then its options; a bad
-// command line is a usage error (exit code 2 here), never a failed job.
+// The command line of `threadlink`, parsed into a CliCommand: pure functions (the
+// only I/O is reading the task module's and the --config file's existence and
+// text), so they are tested without starting anything. Mirrors Flink's
+// CliFrontendParser: first the action, then its options; a bad command line or
+// config file is a usage error (exit code 2), never a failed job.
 
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import type { ConfigValue } from '../runtime/configuration/config-option.js';
+import { Configuration } from '../runtime/configuration/configuration.js';
+import { TaskManagerOptions } from '../runtime/configuration/task-manager-options.js';
+import type { JobID } from '../runtime/types/ids.js';
+import {
+  argsOf,
+  exportNameOf,
+  helpAsked,
+  hostFlag,
+  hostPortFlag,
+  jobIdOf,
+  parseOrThrow,
+  portFlag,
+  resolveTaskModule,
+  wholeNumber,
+  withValuesJoined,
+} from './cli-flags.js';
+import { kCommandUsage, type CliCommandName } from './cli-usage.js';
+import { CliUsageError } from './config/cli-usage-error.js';
+import {
+  loadClusterConfiguration,
+  withOverrides,
+  type ClusterConfiguration,
+  type LoadConfigurationOptions,
+} from './config/cluster-configuration.js';
+import { JobManagerOptions, RestOptions, StandaloneTaskManagerOptions } from './config/entrypoint-options.js';
+import type { HostPort } from './config/network-address.js';
 
-import { FlinkError } from '../runtime/flink-error.js';
+export { CliUsageError, ConfigFileError } from './config/cli-usage-error.js';
+export type { ConfigFileProblem } from './config/cli-usage-error.js';
+export type { ClusterConfiguration } from './config/cluster-configuration.js';
+export type { ConfigWarning } from './config/config-warning.js';
+export type { HostPort } from './config/network-address.js';
+export { kUsage, usageOf, type CliCommandName } from './cli-usage.js';
+export { resolveTaskModule } from './cli-flags.js';
 
-/**
- * The command line is wrong: an unknown option, a missing module, a count that
- * is not a whole number. It never crosses a thread, so it is not registered
- * with the error codec.
- */
-export class CliUsageError extends FlinkError {
-  static override readonly code = 'ERR_CLI_USAGE';
+export interface CliHelpCommand {
+  readonly kind: 'help';
+  /** The command whose options to print (`threadlink run --help`); absent for the list of commands. */
+  readonly command?: CliCommandName;
 }
 
+/** `threadlink run <module>`: a job on an embedded cluster, or on the one at `jobManager`. */
 export interface CliRunCommand {
   readonly kind: 'run';
   /** The task module as a `file:` or `data:` URL. */
   readonly module: string;
   readonly exportName: string;
   readonly tasks: number;
+  /** The embedded cluster's TaskExecutors; unused with `jobManager`. */
   readonly taskExecutors: number;
+  /** The embedded cluster's slots per TaskExecutor; unused with `jobManager`. */
   readonly slotsPerTaskExecutor: number;
   /** From `--args`: the arguments of every task. Without it, task i is called with `(i, tasks)`. */
   readonly args: readonly unknown[] | undefined;
   readonly restartAttempts: number;
   readonly restartDelayMs: number;
+  /** From `--jobmanager`: submit to that cluster instead of starting an embedded one. */
+  readonly jobManager: HostPort | undefined;
+  readonly configuration: ClusterConfiguration;
 }
 
-export type CliCommand = { readonly kind: 'help' } | CliRunCommand;
+/** `threadlink jobmanager`: a JobManager process listening on `host:port`. */
+export interface CliJobManagerCommand {
+  readonly kind: 'jobmanager';
+  readonly host: string;
+  /** The RPC port; 0 lets the system pick one. */
+  readonly port: number;
+  /** The REST port; 0 means no REST endpoint. */
+  readonly restPort: number;
+  readonly configuration: ClusterConfiguration;
+}
 
-export const kUsage = `Usage: threadlink run <module> [options]
+/** `threadlink taskmanager`: a TaskManager process of `taskExecutors` TaskExecutors that joins `jobManager`. */
+export interface CliTaskManagerCommand {
+  readonly kind: 'taskmanager';
+  readonly jobManager: HostPort;
+  readonly taskExecutors: number;
+  /** Slots per TaskExecutor. */
+  readonly slots: number;
+  /** This process's bind and advertised host. */
+  readonly host: string;
+  readonly configuration: ClusterConfiguration;
+}
 
-Starts an embedded cluster, runs <module>'s export once per task, each task in
-a worker thread of a TaskExecutor's slot, and prints the tasks' results, in
-task order, as one JSON array on stdout. Logs and progress go to stderr.
+/** `threadlink list`: the jobs of the cluster at `jobManager`. */
+export interface CliListCommand {
+  readonly kind: 'list';
+  readonly jobManager: HostPort;
+  readonly configuration: ClusterConfiguration;
+}
 
-  <module>                  a path (relative to the current directory) or a
-                            file: or data: URL of an ES module
+/** `threadlink cancel <JOBID>`: cancels a job of the cluster at `jobManager`. */
+export interface CliCancelCommand {
+  readonly kind: 'cancel';
+  readonly jobId: JobID;
+  readonly jobManager: HostPort;
+  readonly configuration: ClusterConfiguration;
+}
 
-Options:
-  --export <name>           the function to call (default: default)
-  --tasks <N>               how many tasks (default: 1)
-  --task-executors <M>      TaskExecutors, one worker thread each (default: 1)
-  --slots <S>               slots per TaskExecutor (default: 1)
-  --args <JSON array>       arguments of every task; without it, task i is
-                            called with (i, N)
-  --restart-attempts <A>    restarts of a failed task before the job fails
-                            (default: 0)
-  --restart-delay <MS>      milliseconds before a restart (default: 0)
-  -h, --help                print this help
+export type CliCommand =
+  | CliHelpCommand
+  | CliRunCommand
+  | CliJobManagerCommand
+  | CliTaskManagerCommand
+  | CliListCommand
+  | CliCancelCommand;
 
-Exit codes: 0 the job finished, 1 the job failed, 2 bad command line.
-
-Example:
-  threadlink run ./tasks.js --export square --tasks 8 --task-executors 4
-`;
-
-const kOptions = {
-  export: { type: 'string' },
-  tasks: { type: 'string' },
-  'task-executors': { type: 'string' },
-  slots: { type: 'string' },
-  args: { type: 'string' },
-  'restart-attempts': { type: 'string' },
-  'restart-delay': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export interface CliParseOptions {
-  /** Where relative module paths start. Default: process.cwd(). */
+export interface CliParseOptions extends LoadConfigurationOptions {
+  /** Where relative module and config paths start. Default: process.cwd(). */
   readonly cwd?: string;
 }
 
-/** Parses the arguments after `threadlink` (process.argv.slice(2)); throws CliUsageError. */
-export function parseCliArguments(argv: readonly string[], options: CliParseOptions = {}): CliCommand {
-  const { values, positionals } = parseOrThrow(argv);
-  if (values.help) return { kind: 'help' };
-  const [action, module, ...extra] = positionals;
-  if (action === undefined) throw new CliUsageError('Missing command: expected `threadlink run <module>`.');
-  if (action === 'help') return { kind: 'help' };
-  if (action !== 'run') throw new CliUsageError(`Unknown command '${action}': expected 'run'.`);
-  if (module === undefined) throw new CliUsageError('Missing <module>: `threadlink run <module>`.');
-  if (extra.length > 0) throw new CliUsageError(`Unexpected argument '${extra[0]}' after <module>.`);
+const kHelp = { help: { type: 'boolean', short: 'h' } } as const;
+const kConfig = { config: { type: 'string' } } as const;
+const kJobManager = { jobmanager: { type: 'string' } } as const;
 
-  const tasks = wholeNumber(values.tasks, '--tasks', 1, 1);
+const kOptions = {
+  run: {
+    export: { type: 'string' },
+    tasks: { type: 'string' },
+    'task-executors': { type: 'string' },
+    slots: { type: 'string' },
+    args: { type: 'string' },
+    'restart-attempts': { type: 'string' },
+    'restart-delay': { type: 'string' },
+    ...kJobManager,
+    ...kConfig,
+    ...kHelp,
+  },
+  jobmanager: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'rest-port': { type: 'string' },
+    ...kConfig,
+    ...kHelp,
+  },
+  taskmanager: {
+    ...kJobManager,
+    'task-executors': { type: 'string' },
+    slots: { type: 'string' },
+    host: { type: 'string' },
+    ...kConfig,
+    ...kHelp,
+  },
+  list: { ...kJobManager, ...kConfig, ...kHelp },
+  cancel: { ...kJobManager, ...kConfig, ...kHelp },
+} as const;
+
+function isCommandName(name: string): name is CliCommandName {
+  return Object.hasOwn(kCommandUsage, name);
+}
+
+/** Parses the arguments after `threadlink` (process.argv.slice(2)) into any command; throws CliUsageError. */
+export function parseCommandLine(argv: readonly string[], options: CliParseOptions = {}): CliCommand {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    throw new CliUsageError('Missing command: expected run, jobmanager, taskmanager, list or cancel.');
+  }
+  if (name === 'help') {
+    const [topic] = rest;
+    if (topic === undefined) return { kind: 'help' };
+    if (!isCommandName(topic)) throw unknownCommand(topic);
+    return { kind: 'help', command: topic };
+  }
+  if (name.startsWith('-')) {
+    if (helpAsked(argv)) return { kind: 'help' };
+    throw new CliUsageError(`Missing command before '${name}': expected \`threadlink <command> [options]\`.`);
+  }
+  if (!isCommandName(name)) throw unknownCommand(name);
+  const args = withValuesJoined(rest, kOptions[name]);
+  if (helpAsked(args)) return { kind: 'help', command: name };
+  const cwd = options.cwd ?? process.cwd();
+  const load = (file: string | undefined) => loadClusterConfiguration(file, { ...options, cwd });
+  switch (name) {
+    case 'run':
+      return parseRun(args, cwd, load);
+    case 'jobmanager':
+      return parseJobManager(args, load);
+    case 'taskmanager':
+      return parseTaskManager(args, load);
+    case 'list': {
+      const { values } = parseOrThrow(args, kOptions.list, 0);
+      const jobManager = hostPortFlag(values.jobmanager);
+      return { kind: 'list', ...remoteCluster('list', jobManager, load(values.config)) };
+    }
+    case 'cancel': {
+      const { values, positionals } = parseOrThrow(args, kOptions.cancel, 1);
+      const jobId = jobIdOf(positionals[0]);
+      const jobManager = hostPortFlag(values.jobmanager);
+      return { kind: 'cancel', jobId, ...remoteCluster('cancel', jobManager, load(values.config)) };
+    }
+  }
+}
+
+/**
+ * The commands that today's cli.ts runs: help and an embedded `run`. Kept so that
+ * cli.ts builds until it dispatches every command of parseCommandLine; the other
+ * commands are refused as not available rather than run the wrong way.
+ */
+export function parseCliArguments(
+  argv: readonly string[],
+  options: CliParseOptions = {},
+): CliHelpCommand | CliRunCommand {
+  const command = parseCommandLine(argv, options);
+  if (command.kind === 'help' || (command.kind === 'run' && command.jobManager === undefined)) return command;
+  const what = command.kind === 'run' ? 'run --jobmanager' : command.kind;
+  throw new CliUsageError(`'threadlink ${what}' is not available in this build yet.`);
+}
+
+type LoadConfiguration = (file: string | undefined) => ClusterConfiguration;
+
+function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunCommand {
+  const { values, positionals } = parseOrThrow(args, kOptions.run, 1, '<module>');
+  const module = positionals[0];
+  if (module === undefined) throw new CliUsageError('Missing <module>: `threadlink run <module>`.');
+  const tasks = wholeNumber(values.tasks, '--tasks', 1) ?? 1;
+  const taskExecutors = wholeNumber(values['task-executors'], '--task-executors', 1);
+  const slots = wholeNumber(values.slots, '--slots', 1);
+  const jobManager = hostPortFlag(values.jobmanager);
+  if (jobManager !== undefined && (taskExecutors !== undefined || slots !== undefined)) {
+    const flag = taskExecutors !== undefined ? '--task-executors' : '--slots';
+    throw new CliUsageError(`${flag} sizes the embedded cluster; the cluster at --jobmanager has its own.`);
+  }
+  const resolvedModule = resolveTaskModule(module, cwd);
+  const exportName = exportNameOf(values.export);
+  const taskArgs = values.args === undefined ? undefined : argsOf(values.args);
+  const restartAttempts = wholeNumber(values['restart-attempts'], '--restart-attempts', 0) ?? 0;
+  const restartDelayMs = wholeNumber(values['restart-delay'], '--restart-delay', 0) ?? 0;
+  const configuration = withOverrides(load(values.config), {
+    ...jobManagerKeys(jobManager),
+    [StandaloneTaskManagerOptions.TASK_EXECUTORS.key]: taskExecutors,
+    [TaskManagerOptions.NUM_TASK_SLOTS.key]: slots,
+  });
+  const conf = new Configuration(configuration.values);
   return {
     kind: 'run',
-    module: resolveTaskModule(module, options.cwd ?? process.cwd()),
-    exportName: exportNameOf(values.export),
+    module: resolvedModule,
+    exportName,
     tasks,
-    taskExecutors: wholeNumber(values['task-executors'], '--task-executors', 1, 1),
-    slotsPerTaskExecutor: wholeNumber(values.slots, '--slots', 1, 1),
-    args: values.args === undefined ? undefined : argsOf(values.args),
-    restartAttempts: wholeNumber(values['restart-attempts'], '--restart-attempts', 0, 0),
-    restartDelayMs: wholeNumber(values['restart-delay'], '--restart-delay', 0, 0),
+    taskExecutors: conf.get(StandaloneTaskManagerOptions.TASK_EXECUTORS),
+    slotsPerTaskExecutor: slotsOf(conf),
+    args: taskArgs,
+    restartAttempts,
+    restartDelayMs,
+    jobManager,
+    configuration,
+  };
+}
+
+function parseJobManager(args: string[], load: LoadConfiguration): CliJobManagerCommand {
+  const { values } = parseOrThrow(args, kOptions.jobmanager, 0);
+  const host = hostFlag(values.host, '--host');
+  const port = portFlag(values.port, '--port');
+  const restPort = portFlag(values['rest-port'], '--rest-port');
+  const configuration = withOverrides(load(values.config), {
+    [JobManagerOptions.ADDRESS.key]: host,
+    [JobManagerOptions.PORT.key]: port,
+    [RestOptions.PORT.key]: restPort,
+  });
+  const conf = new Configuration(configuration.values);
+  return {
+    kind: 'jobmanager',
+    host: dialable(
+      conf.get(JobManagerOptions.ADDRESS),
+      host === undefined ? JobManagerOptions.ADDRESS.key : '--host',
+    ),
+    port: conf.get(JobManagerOptions.PORT),
+    restPort: conf.get(RestOptions.PORT),
+    configuration,
+  };
+}
+
+function parseTaskManager(args: string[], load: LoadConfiguration): CliTaskManagerCommand {
+  const { values } = parseOrThrow(args, kOptions.taskmanager, 0);
+  const jobManager = hostPortFlag(values.jobmanager);
+  const taskExecutors = wholeNumber(values['task-executors'], '--task-executors', 1);
+  const slots = wholeNumber(values.slots, '--slots', 1);
+  const host = hostFlag(values.host, '--host');
+  const configuration = withOverrides(load(values.config), {
+    [StandaloneTaskManagerOptions.TASK_EXECUTORS.key]: taskExecutors,
+    [TaskManagerOptions.NUM_TASK_SLOTS.key]: slots,
+    [StandaloneTaskManagerOptions.HOST.key]: host,
+  });
+  const remote = remoteCluster('taskmanager', jobManager, configuration);
+  const conf = new Configuration(remote.configuration.values);
+  return {
+    kind: 'taskmanager',
+    jobManager: remote.jobManager,
+    taskExecutors: conf.get(StandaloneTaskManagerOptions.TASK_EXECUTORS),
+    slots: slotsOf(conf),
+    host: dialable(
+      conf.get(StandaloneTaskManagerOptions.HOST),
+      host === undefined ? StandaloneTaskManagerOptions.HOST.key : '--host',
+    ),
+    configuration: remote.configuration,
   };
 }
 
 /**
- * A module given on the command line as a URL: a `file:` or `data:` URL as it
- * is, anything else as a path from `cwd`. A file must exist, so that a typo is
- * a usage error rather than a task failure in a worker.
+ * The JobManager a command talks to: --jobmanager, else the config file's
+ * jobmanager.rpc.address (and port), as Flink's clients find it; the flag is
+ * written into the configuration so that both say the same.
  */
-export function resolveTaskModule(specifier: string, cwd: string): string {
-  // Two letters or more before the colon, so that `C:\tasks.js` stays a path.
-  if (/^[a-z][a-z\d+.-]+:/i.test(specifier)) {
-    let url: URL;
-    try {
-      url = new URL(specifier);
-    } catch {
-      throw new CliUsageError(`<module> '${specifier}' is not a valid URL.`);
-    }
-    if (url.protocol === 'data:') return url.href;
-    if (url.protocol !== 'file:') {
-      throw new CliUsageError(`<module> '${specifier}': only file: and data: URLs can be loaded.`);
-    }
-    checkFile(url, specifier);
-    return url.href;
+function remoteCluster(
+  command: CliCommandName,
+  fromFlag: HostPort | undefined,
+  configuration: ClusterConfiguration,
+): { jobManager: HostPort; configuration: ClusterConfiguration } {
+  if (fromFlag !== undefined) {
+    return { jobManager: fromFlag, configuration: withOverrides(configuration, jobManagerKeys(fromFlag)) };
   }
-  const path = resolve(cwd, specifier);
-  checkFile(path, specifier);
-  return pathToFileURL(path).href;
-}
-
-function checkFile(path: string | URL, specifier: string): void {
-  if (!existsSync(path)) throw new CliUsageError(`<module> '${specifier}' not found.`);
-  if (!statSync(path).isFile()) throw new CliUsageError(`<module> '${specifier}' is not a file.`);
-}
-
-function parseOrThrow(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: kOptions, allowPositionals: true, strict: true });
-  } catch (error) {
-    // Node's messages go on with advice about `--`; the first sentence is what went wrong.
-    const message = (error as Error).message.split(/(?<=\.) /)[0] ?? String(error);
-    throw new CliUsageError(message, { cause: error });
+  const conf = new Configuration(configuration.values);
+  if (!conf.contains(JobManagerOptions.ADDRESS)) {
+    throw new CliUsageError(
+      `${command} needs --jobmanager HOST:PORT, or jobmanager.rpc.address in a --config file.`,
+    );
   }
-}
-
-function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min) {
-    throw new CliUsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'.`);
+  const jobManager = { host: conf.get(JobManagerOptions.ADDRESS), port: conf.get(JobManagerOptions.PORT) };
+  if (jobManager.port === 0) {
+    throw new CliUsageError(
+      `${configuration.file}: jobmanager.rpc.port 0 cannot be dialed; give --jobmanager HOST:PORT.`,
+    );
   }
-  return parsed;
+  return { jobManager, configuration };
 }
 
-function exportNameOf(value: string | undefined): string {
-  if (value === undefined) return 'default';
-  if (value.length === 0) throw new CliUsageError('--export must not be empty.');
-  return value;
+function jobManagerKeys(jobManager: HostPort | undefined): Record<string, ConfigValue | undefined> {
+  return {
+    [JobManagerOptions.ADDRESS.key]: jobManager?.host,
+    [JobManagerOptions.PORT.key]: jobManager?.port,
+  };
 }
 
-function argsOf(json: string): unknown[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (cause) {
-    throw new CliUsageError(`--args is not valid JSON: ${(cause as Error).message}`, { cause });
-  }
-  if (!Array.isArray(parsed)) throw new CliUsageError('--args must be a JSON array, e.g. --args "[1, 2]".');
-  return parsed;
+/**
+ * A process's host is both where it listens and what the others dial, so it
+ * cannot be the wildcard address (RemoteOptions would want an advertised host).
+ */
+function dialable(host: string, source: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  throw new CliUsageError(
+    `${source} ${host} is every interface, not an address others can dial; give this host's address.`,
+  );
+}
+
+/** taskmanager.numberOfTaskSlots, where -1 (common in old Flink configs) means 1, as Flink reads it. */
+function slotsOf(conf: Configuration): number {
+  const slots = conf.get(TaskManagerOptions.NUM_TASK_SLOTS);
+  return slots === -1 ? 1 : slots;
+}
+
+function unknownCommand(name: string): CliUsageError {
+  return new CliUsageError(
+    `Unknown command '${name}': expected run, jobmanager, taskmanager, list or cancel.`,
+  );
 }
