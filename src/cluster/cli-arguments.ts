@@ -6,6 +6,7 @@
 
 import type { ConfigValue } from '../runtime/configuration/config-option.js';
 import { Configuration } from '../runtime/configuration/configuration.js';
+import { HighAvailabilityMode } from '../runtime/highavailability/high-availability-mode.js';
 import { TaskManagerOptions } from '../runtime/configuration/task-manager-options.js';
 import type { JobID } from '../runtime/types/ids.js';
 import {
@@ -199,21 +200,6 @@ export function parseCommandLine(argv: readonly string[], options: CliParseOptio
   }
 }
 
-/**
- * The commands that today's cli.ts runs: help and an embedded `run`. Kept so that
- * cli.ts builds until it dispatches every command of parseCommandLine; the other
- * commands are refused as not available rather than run the wrong way.
- */
-export function parseCliArguments(
-  argv: readonly string[],
-  options: CliParseOptions = {},
-): CliHelpCommand | CliRunCommand {
-  const command = parseCommandLine(argv, options);
-  if (command.kind === 'help' || (command.kind === 'run' && command.jobManager === undefined)) return command;
-  const what = command.kind === 'run' ? 'run --jobmanager' : command.kind;
-  throw new CliUsageError(`'threadlink ${what}' is not available in this build yet.`);
-}
-
 type LoadConfiguration = (file: string | undefined) => ClusterConfiguration;
 
 function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunCommand {
@@ -239,6 +225,10 @@ function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunC
     [TaskManagerOptions.NUM_TASK_SLOTS.key]: slots,
   });
   const conf = new Configuration(configuration.values);
+  // A config file with ZooKeeper HA names a running cluster: run submits to its leader.
+  const haCluster = HighAvailabilityMode.isHighAvailabilityModeActivated(conf)
+    ? { host: conf.get(JobManagerOptions.ADDRESS), port: conf.get(JobManagerOptions.PORT) }
+    : undefined;
   return {
     kind: 'run',
     module: resolvedModule,
@@ -249,7 +239,7 @@ function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunC
     args: taskArgs,
     restartAttempts,
     restartDelayMs,
-    jobManager,
+    jobManager: jobManager ?? haCluster,
     configuration,
   };
 }
@@ -317,6 +307,13 @@ function remoteCluster(
     return { jobManager: fromFlag, configuration: withOverrides(configuration, jobManagerKeys(fromFlag)) };
   }
   const conf = new Configuration(configuration.values);
+  // With ZooKeeper HA the leader is found through the quorum; the address is only a default.
+  if (HighAvailabilityMode.isHighAvailabilityModeActivated(conf)) {
+    return {
+      jobManager: { host: conf.get(JobManagerOptions.ADDRESS), port: conf.get(JobManagerOptions.PORT) },
+      configuration,
+    };
+  }
   if (!conf.contains(JobManagerOptions.ADDRESS)) {
     throw new CliUsageError(
       `${command} needs --jobmanager HOST:PORT, or jobmanager.rpc.address in a --config file.`,

@@ -13,7 +13,6 @@ import { pathToFileURL } from 'node:url';
 import {
   CliUsageError,
   kUsage,
-  parseCliArguments,
   parseCommandLine,
   usageOf,
   type CliCommand,
@@ -22,7 +21,7 @@ import {
 } from '../../src/cluster/cli-arguments.js';
 import { kNoClusterConfiguration } from '../../src/cluster/config/cluster-configuration.js';
 
-describe('parseCliArguments', () => {
+describe('parseCommandLine', () => {
   let dir: string;
   let moduleUrl: string;
   before(() => {
@@ -459,22 +458,5 @@ describe('parseCliArguments', () => {
         expect(documented).to.have.members(flags.filter((flag) => flag !== '--help'));
       });
     }
-  });
-
-  describe('parseCliArguments, for the cli.ts that runs embedded jobs only', () => {
-    it('passes help and embedded runs, and refuses what it cannot run yet', () => {
-      expect(parseCliArguments(['--help'], { cwd: dir })).to.deep.equal({ kind: 'help' });
-      expect(parseCliArguments(['run', 'tasks.js'], { cwd: dir })).to.include({ kind: 'run' });
-      for (const [argv, what] of [
-        [['jobmanager'], 'jobmanager'],
-        [['list', '--jobmanager', 'jm:1'], 'list'],
-        [['run', 'tasks.js', '--jobmanager', 'jm:1'], 'run --jobmanager'],
-      ] as const) {
-        expect(() => parseCliArguments(argv, { cwd: dir })).to.throw(
-          CliUsageError,
-          `'threadlink ${what}' is not available in this build yet.`,
-        );
-      }
-    });
   });
 });

@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 
 import { warnUnknownConfigKeys } from '../../src/cluster/unknown-config-keys.js';
-import { declaredConfigKeys } from '../../src/runtime/configuration/config-option.js';
 
 function warningsFor(config: Record<string, string | number | boolean>): string[] {
   const warnings: string[] = [];
@@ -39,10 +38,5 @@ describe('unknown config keys', () => {
         'library-cache-manager.cleanup.interval': 60,
       }),
     ).to.deep.equal([]);
-  });
-
-  it('records the keys of every option as it is declared', () => {
-    expect(declaredConfigKeys().has('taskmanager.numberOfTaskSlots')).to.equal(true);
-    expect(declaredConfigKeys().has('pekko.ask.timeout')).to.equal(true);
   });
 });

@@ -9,6 +9,7 @@ import { BlobServerOptions } from '../../runtime/blob/blob-server-options.js';
 import { ClusterOptions } from '../../runtime/configuration/cluster-options.js';
 import { HeartbeatManagerOptions } from '../../runtime/configuration/heartbeat-manager-options.js';
 import { HighAvailabilityOptions } from '../../runtime/configuration/high-availability-options.js';
+import { JobMasterOptions } from '../../runtime/configuration/job-master-options.js';
 import { JobResultStoreOptions } from '../../runtime/configuration/job-result-store-options.js';
 import { RpcOptions } from '../../runtime/configuration/rpc-options.js';
 import { TaskManagerOptions } from '../../runtime/configuration/task-manager-options.js';
@@ -27,6 +28,7 @@ export const kConfigOptionGroups: Readonly<Record<string, Readonly<Record<string
     ClusterOptions,
     HeartbeatManagerOptions,
     HighAvailabilityOptions,
+    JobMasterOptions,
     JobResultStoreOptions,
     RpcOptions,
     TaskManagerOptions,

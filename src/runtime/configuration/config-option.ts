@@ -1,9 +1,8 @@
 // A typed configuration key with its default, mirroring Flink's ConfigOption.
 // Deprecated keys are old names of the same option; fallback keys belong to other
 // options whose value is used when this one is not set (as with
-// taskmanager.slot.timeout falling back to the ask timeout). Every option made
-// here records its keys, so that a key no option knows can be pointed out
-// (declaredConfigKeys; the options of a thread are those its modules loaded).
+// taskmanager.slot.timeout falling back to the ask timeout). Which keys exist at
+// all is the registry's business (cluster/config/known-config-keys.ts).
 
 import { parseDurationMs } from './duration.js';
 
@@ -27,31 +26,15 @@ interface OptionSpec<T> {
   readonly fallbackKeys?: readonly string[];
 }
 
-const declaredKeys = new Set<string>();
-
-/** Records the keys of an option built by hand (the builders below record theirs); returns it. */
-export function declareConfigOption<T>(option: ConfigOption<T>): ConfigOption<T> {
-  declaredKeys.add(option.key);
-  for (const key of option.deprecatedKeys) declaredKeys.add(key);
-  return option;
-}
-
-/** Every key, current or deprecated, of the options declared in this thread so far. */
-export function declaredConfigKeys(): ReadonlySet<string> {
-  return declaredKeys;
-}
-
 function option<T>(key: string, spec: OptionSpec<T>, convert: (raw: ConfigValue) => T): ConfigOption<T> {
-  return declareConfigOption(
-    Object.freeze({
-      key,
-      defaultValue: spec.defaultValue,
-      description: spec.description,
-      deprecatedKeys: spec.deprecatedKeys ?? [],
-      fallbackKeys: spec.fallbackKeys ?? [],
-      convert,
-    }),
-  );
+  return Object.freeze({
+    key,
+    defaultValue: spec.defaultValue,
+    description: spec.description,
+    deprecatedKeys: spec.deprecatedKeys ?? [],
+    fallbackKeys: spec.fallbackKeys ?? [],
+    convert,
+  });
 }
 
 /** A duration in milliseconds; accepts a number of ms or a string such as "10 s". */

@@ -2,14 +2,7 @@
 // settings objects derived from them.
 
 export { ClusterOptions } from './cluster-options.js';
-export {
-  booleanOption,
-  declareConfigOption,
-  declaredConfigKeys,
-  durationOption,
-  integerOption,
-  stringOption,
-} from './config-option.js';
+export { booleanOption, durationOption, integerOption, stringOption } from './config-option.js';
 export type { ConfigOption, ConfigValue } from './config-option.js';
 export { Configuration } from './configuration.js';
 export { parseDurationMs } from './duration.js';
@@ -17,7 +10,7 @@ export { HeartbeatManagerOptions, kFailedRpcDetectionDisabled } from './heartbea
 export { HeartbeatServicesConfiguration } from './heartbeat-services-configuration.js';
 export { HighAvailabilityOptions } from './high-availability-options.js';
 export { IllegalConfigurationError } from './illegal-configuration-error.js';
-export { JobManagerOptions } from './job-manager-options.js';
+export { JobMasterOptions } from './job-master-options.js';
 export { JobMasterConfiguration } from './job-master-configuration.js';
 export { JobResultStoreOptions } from './job-result-store-options.js';
 export { RetryingRegistrationConfiguration } from './retrying-registration-configuration.js';

@@ -5,7 +5,7 @@
 
 import { Configuration } from './configuration.js';
 import { IllegalConfigurationError } from './illegal-configuration-error.js';
-import { JobManagerOptions } from './job-manager-options.js';
+import { JobMasterOptions } from './job-master-options.js';
 
 export interface JobMasterConfiguration {
   /** How long tasks may wait for a slot while the job holds none (slot.request.timeout). */
@@ -22,7 +22,7 @@ export const JobMasterConfiguration = {
 
   /** Throws IllegalConfigurationError (ERR_ILLEGAL_CONFIGURATION) naming the key of a bad value. */
   fromConfiguration(conf: Configuration): JobMasterConfiguration {
-    const { SLOT_REQUEST_TIMEOUT, LOST_TASK_EXECUTOR_REDEPLOYMENTS } = JobManagerOptions;
+    const { SLOT_REQUEST_TIMEOUT, LOST_TASK_EXECUTOR_REDEPLOYMENTS } = JobMasterOptions;
     const slotRequestTimeoutMs = conf.get(SLOT_REQUEST_TIMEOUT);
     if (!(slotRequestTimeoutMs > 0)) {
       throw IllegalConfigurationError.invalidValue(

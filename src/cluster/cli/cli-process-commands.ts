@@ -4,13 +4,13 @@
 // taskmanager.sh, which start ClusterEntrypoint and TaskManagerRunner.
 
 import type { Writable } from 'node:stream';
-import type { Configuration } from '../runtime/configuration/configuration.js';
-import { HighAvailabilityOptions } from '../runtime/configuration/high-availability-options.js';
-import { HighAvailabilityMode } from '../runtime/highavailability/high-availability-mode.js';
-import { JobManagerOptions } from './config/entrypoint-options.js';
-import { JobManagerProcess } from './jobmanager/job-manager-process.js';
-import { serveUntilStopped } from './process-signals.js';
-import { TaskManagerProcess } from './taskmanager/task-manager-process.js';
+import type { Configuration } from '../../runtime/configuration/configuration.js';
+import { HighAvailabilityOptions } from '../../runtime/configuration/high-availability-options.js';
+import { HighAvailabilityMode } from '../../runtime/highavailability/high-availability-mode.js';
+import { JobManagerOptions } from '../config/entrypoint-options.js';
+import { JobManagerProcess } from '../jobmanager/job-manager-process.js';
+import { serveUntilStopped } from '../process-signals.js';
+import { TaskManagerProcess } from '../taskmanager/task-manager-process.js';
 
 /** Runs a jobmanager until it is stopped; resolves with the process's exit code. */
 export function runJobManager(configuration: Configuration, out: Writable): Promise<number> {

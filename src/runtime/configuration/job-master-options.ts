@@ -1,11 +1,11 @@
-// JobMaster options: Flink's slot.request.timeout (JobManagerOptions.SLOT_REQUEST_TIMEOUT,
+// JobMaster options: Flink's slot.request.timeout (its JobManagerOptions.SLOT_REQUEST_TIMEOUT,
 // default 5 min), and threadlink's own budget of free redeployments of a task whose
 // TaskExecutor or slot was lost, so that an infrastructure failure does not use
 // up the restart attempts the user set aside for failures of their own code.
 
 import { durationOption, integerOption } from './config-option.js';
 
-export const JobManagerOptions = {
+export const JobMasterOptions = {
   SLOT_REQUEST_TIMEOUT: durationOption('slot.request.timeout', {
     defaultValue: 5 * 60_000,
     description:
