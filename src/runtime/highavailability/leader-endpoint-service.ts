@@ -121,6 +121,7 @@ export class LeaderEndpointService<E extends RpcEndpoint> implements LeaderConte
     // Only confirm while still the leader of that session, with that endpoint.
     if (this.leader === leader && this.leaderElectionService.hasLeadership(sessionId)) {
       this.leaderElectionService.confirmLeadership(sessionId, endpoint.getAddress());
+      log.info(`The ${this.options.name} of session ${sessionId} leads, at ${endpoint.getAddress()}.`);
     } else {
       log.debug(`Leadership of session ${sessionId} was lost before the ${this.options.name} was confirmed.`);
     }
