@@ -245,7 +245,9 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
   private jobEnded(job: RunningJob, result: JobResultMessage): void {
     if (job.record.ended) return;
     log.info(`Job ${job.record.jobId} ended ${result.status}.`);
-    job.followers.publish(job.record.finished(result));
+    // A job that the next leader runs again has no result yet: its clients follow it there.
+    const continues = result.status === JobStatus.SUSPENDED && this.persistence.recoversJobs;
+    if (!continues) job.followers.publish(job.record.finished(result));
     job.followers.close();
     job.runner = undefined;
     if (result.status === JobStatus.SUSPENDED) {

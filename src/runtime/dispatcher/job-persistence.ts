@@ -32,6 +32,8 @@ export interface RecoveredJobs {
 }
 
 export interface JobPersistence {
+  /** Whether a job suspended here runs again under the next leader (its clients wait for it). */
+  readonly recoversJobs: boolean;
   /** Takes over the stored jobs, at the start of a leader session. */
   recover(): Promise<RecoveredJobs>;
   /** The stored result of a job that ended, or null (then a submission of it may run). */
@@ -48,6 +50,7 @@ export interface JobPersistence {
 
 /** Standalone and embedded HA keep nothing: a new jobmanager starts empty, as in Flink. */
 export const kNoJobPersistence: JobPersistence = {
+  recoversJobs: false,
   recover: () => Promise.resolve({ jobs: [], results: [] }),
   findResult: () => Promise.resolve(null),
   putJob: () => Promise.resolve(),
@@ -69,6 +72,7 @@ function applicationStatusOf(status: JobStatus): ApplicationStatus {
 
 /** ZooKeeper HA: graphs in the JobGraphStore, results in the JobResultStore. */
 export class HighAvailabilityJobPersistence implements JobPersistence {
+  readonly recoversJobs = true;
   constructor(
     private readonly jobGraphStore: JobGraphStore,
     private readonly jobResultStore: JobResultStore,

@@ -10,6 +10,8 @@
 
 import { expect } from 'chai';
 
+import { JobListenerEndpoint } from '../../../src/cluster/client/job-listener-endpoint.js';
+import { JobClient } from '../../../src/cluster/job-client.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
 import { Dispatcher } from '../../../src/runtime/dispatcher/dispatcher.js';
 import {
@@ -27,7 +29,7 @@ import { EmbeddedHaServices } from '../../../src/runtime/highavailability/embedd
 import { createJobGraph } from '../../../src/runtime/jobmaster/job-graph.js';
 import { DispatcherId, JobID } from '../../../src/runtime/types/ids.js';
 import type { JobGraph } from '../../../src/runtime/types/job-graph.js';
-import { eventually } from '../../support/eventually.js';
+import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
 
 const kTimeout = 10_000;
@@ -35,6 +37,7 @@ const kModule = new URL('../../fixtures/tasks/values.js', import.meta.url).href;
 
 /** A JobPersistence that records every call, in order, and answers from maps the test fills. */
 class RecordingPersistence implements JobPersistence {
+  readonly recoversJobs = true;
   readonly calls: string[] = [];
   readonly results = new Map<string, StoredJobResult>();
   recovered: RecoveredJobs = { jobs: [], results: [] };
@@ -184,12 +187,22 @@ describe('Dispatcher: jobs kept for the next leader', () => {
     expect(unknown).to.be.instanceOf(JobNotFoundError);
   });
 
-  it('releases the stored jobs when it stops, and leaves them for the next leader', async () => {
+  it('releases the stored jobs when it stops, and leaves them and their clients for the next leader', async () => {
     const gateway = startDispatcher(service.rpc);
     const job = jobGraph();
-    await gateway.submitJob(job, null, kTimeout);
+    const listener = new JobListenerEndpoint(service.rpc);
+    listener.start();
+    const client = new JobClient(job.jobId, job.name, job.tasks.length, async () => {});
+    listener.follow(client);
+    await gateway.submitJob(job, listener.getAddress(), kTimeout);
     await started.pop()!.closeAsync();
     expect(persistence.calls).to.include('stop');
     expect(persistence.calls.some((call) => call.startsWith('dirty'))).to.equal(false);
+    // SUSPENDED is not the job's result: the client waits for the leader that runs it again.
+    await drain();
+    expect(client.isSettled).to.equal(false);
+    client.abandon(new Error('the test is over'));
+    await client.result.catch(() => {});
+    await listener.closeAsync();
   });
 });
