@@ -21,6 +21,7 @@ import { JobMasterError } from '../jobmaster/job-master-errors.js';
 import { JobMasterServiceLeadershipRunner } from '../jobmaster/job-master-service-leadership-runner.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import type { DispatcherId, JobID } from '../types/ids.js';
+import type { ExecutionGraphInfo, JobDetails } from '../types/job-details.js';
 import type { JobGraph } from '../types/job-graph.js';
 import {
   toJobResultMessage,
@@ -190,6 +191,14 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
 
   unsubscribeFromJob(jobId: JobID, listenerAddress: string): void {
     this.jobs.get(jobId)?.followers.remove(listenerAddress);
+  }
+
+  async requestMultipleJobDetails(): Promise<JobDetails[]> {
+    return [...this.jobs.values()].map(({ record }) => record.details()).reverse();
+  }
+
+  async requestExecutionGraphInfo(jobId: JobID): Promise<ExecutionGraphInfo> {
+    return (await this.jobOf(jobId)).record.executionGraphInfo();
   }
 
   // ------------------------------------------------------------------ for the REST API and tests

@@ -6,6 +6,7 @@
 
 import { ExecutionState } from '../types/execution-state.js';
 import type { JobGraph } from '../types/job-graph.js';
+import type { ExecutionGraphInfo, JobDetails } from '../types/job-details.js';
 import type { JobEvent, JobResultMessage, JobSnapshot, TaskStateChangeMessage } from '../types/job-events.js';
 import { JobStatus, isGloballyTerminalJobStatus } from '../types/job-status.js';
 import type { SerializedThrowable } from '../types/serialized-throwable.js';
@@ -29,7 +30,10 @@ export class JobRecord {
   result: JobResultMessage | undefined;
   failedAttempts = 0;
   readonly exceptions: JobException[] = [];
+  /** When the status or a task last changed, for the REST API's last-modification. */
+  lastUpdateTime: number;
   private readonly tasks: (TaskStateChangeMessage | undefined)[];
+  private readonly taskUpdateTimes: number[];
   private seq = 0;
 
   constructor(
@@ -38,7 +42,9 @@ export class JobRecord {
     private readonly now: () => number,
   ) {
     this.startTime = now();
+    this.lastUpdateTime = this.startTime;
     this.tasks = new Array<TaskStateChangeMessage | undefined>(jobGraph.tasks.length).fill(undefined);
+    this.taskUpdateTimes = new Array<number>(jobGraph.tasks.length).fill(this.startTime);
   }
 
   /** A job known only by its stored result: it ended under an earlier leader. */
@@ -65,6 +71,7 @@ export class JobRecord {
   /** A task changed state; returns the event for the job's followers. */
   taskChanged(change: TaskStateChangeMessage): JobEvent {
     this.tasks[change.taskIndex] = change;
+    this.lastUpdateTime = this.taskUpdateTimes[change.taskIndex] = this.now();
     if (change.state === ExecutionState.FAILED && !change.lost) {
       this.failedAttempts++;
       if (change.error) {
@@ -83,6 +90,7 @@ export class JobRecord {
 
   statusChanged(status: JobStatus): JobEvent {
     this.status = status;
+    this.lastUpdateTime = this.now();
     if (isGloballyTerminalJobStatus(status)) this.endTime ??= this.now();
     return { kind: 'status', seq: ++this.seq, status };
   }
@@ -92,6 +100,7 @@ export class JobRecord {
     this.result = result;
     this.status = result.status;
     this.endTime ??= this.now();
+    this.lastUpdateTime = this.endTime;
     return { kind: 'result', seq: ++this.seq, result };
   }
 
@@ -120,5 +129,36 @@ export class JobRecord {
   /** The latest state of task `taskIndex`, if it has changed at all. */
   task(taskIndex: number): TaskStateChangeMessage | undefined {
     return this.tasks[taskIndex];
+  }
+
+  /** The job as one line of the REST API's job list. */
+  details(): JobDetails {
+    return {
+      jobId: this.jobId,
+      jobName: this.jobGraph.name,
+      status: this.status,
+      startTime: this.startTime,
+      endTime: this.endTime ?? -1,
+      lastUpdateTime: this.lastUpdateTime,
+      numTasks: this.tasks.length,
+      tasksPerState: this.taskCounts(),
+    };
+  }
+
+  /** Everything the REST API shows of the job. */
+  executionGraphInfo(): ExecutionGraphInfo {
+    return {
+      details: this.details(),
+      tasks: this.tasks.map((task, taskIndex) => ({
+        taskIndex,
+        state: task?.state ?? ExecutionState.CREATED,
+        attemptNumber: task?.attemptNumber ?? 0,
+        resourceId: task?.resourceId,
+        lastUpdateTime: this.taskUpdateTimes[taskIndex] ?? this.startTime,
+      })),
+      failedAttempts: this.failedAttempts,
+      exceptionHistory: [...this.exceptions],
+      failureCause: this.result?.error,
+    };
   }
 }

@@ -1,11 +1,12 @@
 // The Dispatcher's RPC interface, as clients see it: submit a job, list jobs,
 // ask for a job's status or result, cancel it, and follow it. Mirrors Flink's
 // DispatcherGateway, a fenced gateway whose token is the Dispatcher's leader
-// session (DispatcherId); its REST-facing half (RestfulGateway) follows with the
-// web monitor.
+// session (DispatcherId), with the REST-facing half of Flink's RestfulGateway
+// (requestMultipleJobDetails, requestExecutionGraphInfo) that the web monitor reads.
 
 import { defineGateway, type FencedRpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
+import type { ExecutionGraphInfo, JobDetails } from '../types/job-details.js';
 import type { JobResultMessage, JobSnapshot } from '../types/job-events.js';
 import type { DispatcherId, JobID } from '../types/ids.js';
 import type { JobGraph } from '../types/job-graph.js';
@@ -35,6 +36,10 @@ export interface DispatcherGateway extends FencedRpcGateway<DispatcherId> {
   /** The JobListenerGateway at `listenerAddress` hears the job's events from now on; answers where it is now. */
   subscribeToJob(jobId: JobID, listenerAddress: string, timeoutMs: number): Promise<JobSnapshot>;
   unsubscribeFromJob(jobId: JobID, listenerAddress: string): void;
+  /** Every job that runs or ran here with its task counts, newest first (RestfulGateway). */
+  requestMultipleJobDetails(timeoutMs: number): Promise<JobDetails[]>;
+  /** One job's tasks, attempts and exceptions; an unknown job fails with JobNotFoundError's code (RestfulGateway). */
+  requestExecutionGraphInfo(jobId: JobID, timeoutMs: number): Promise<ExecutionGraphInfo>;
 }
 
 export const DispatcherGateway = defineGateway<DispatcherGateway>('DispatcherGateway', {
@@ -45,4 +50,6 @@ export const DispatcherGateway = defineGateway<DispatcherGateway>('DispatcherGat
   cancelJob: { timeoutArg: 1 },
   subscribeToJob: { timeoutArg: 2 },
   unsubscribeFromJob: 'tell',
+  requestMultipleJobDetails: { timeoutArg: 0 },
+  requestExecutionGraphInfo: { timeoutArg: 1 },
 });

@@ -64,6 +64,16 @@ export interface ResourceManagerGateway extends FencedRpcGateway<ResourceManager
   getNumberOfRegisteredTaskManagers(): Promise<number>;
   requestResourceOverview(timeoutMs: number): Promise<ResourceOverview>;
   requestTaskManagerInfo(timeoutMs: number): Promise<TaskManagerInfo[]>;
+  /**
+   * The last `maxLines` log lines of the TaskExecutor `taskManagerId`, asked of it.
+   * Flink's requestTaskManagerFileUploadByType(LOG); an unregistered id fails
+   * with UnknownTaskExecutorError's code.
+   */
+  requestTaskManagerLogLines(
+    taskManagerId: ResourceID,
+    maxLines: number,
+    timeoutMs: number,
+  ): Promise<string[]>;
 }
 
 export const ResourceManagerGateway = defineGateway<ResourceManagerGateway>('ResourceManagerGateway', {
@@ -79,4 +89,5 @@ export const ResourceManagerGateway = defineGateway<ResourceManagerGateway>('Res
   getNumberOfRegisteredTaskManagers: 'ask',
   requestResourceOverview: { timeoutArg: 0 },
   requestTaskManagerInfo: { timeoutArg: 0 },
+  requestTaskManagerLogLines: { timeoutArg: 2 },
 });

@@ -1,6 +1,7 @@
 // The TaskExecutor's RPC interface, as the ResourceManager and the JobMaster see
-// it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint,
-// file and metric calls that threadlink has no use for.
+// it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint
+// and metric calls that threadlink has no use for; its log comes as lines
+// (requestLogLines) rather than as a file uploaded to the BlobServer.
 
 import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
 import type { Acknowledge } from '../types/acknowledge.js';
@@ -66,6 +67,11 @@ export interface TaskExecutorGateway extends RpcGateway {
   disconnectJobManager(jobId: JobID, cause: Error): void;
   /** The ResourceManager has let this TaskExecutor go; close the connection and register again. */
   disconnectResourceManager(cause: Error): void;
+  /**
+   * The last `maxLines` lines of the TaskExecutor's log, oldest first. Flink's
+   * requestFileUploadByType(FileType.LOG), answered with the lines themselves.
+   */
+  requestLogLines(maxLines: number, timeoutMs: number): Promise<string[]>;
   /** Whether the TaskExecutor holds nothing a job still needs. */
   canBeReleased(): Promise<boolean>;
 }
@@ -81,5 +87,6 @@ export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecu
   heartbeatFromResourceManager: 'ask',
   disconnectJobManager: 'tell',
   disconnectResourceManager: 'tell',
+  requestLogLines: { timeoutArg: 1 },
   canBeReleased: 'ask',
 });

@@ -46,7 +46,13 @@ export class SlotManagerClosedError extends ResourceManagerError {
   static override readonly code = 'ERR_SLOT_MANAGER_CLOSED';
 }
 
+/** A call named a TaskExecutor that is not registered (Flink's UnknownTaskExecutorException). */
+export class UnknownTaskExecutorError extends ResourceManagerError {
+  static override readonly code = 'ERR_UNKNOWN_TASK_EXECUTOR';
+}
+
 registerErrorClasses(
+  UnknownTaskExecutorError,
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,

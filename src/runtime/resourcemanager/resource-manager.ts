@@ -45,7 +45,11 @@ import { CountWaiters } from './count-waiters.js';
 import { JobManagerConnections } from './job-manager-connections.js';
 import type { ResourceAllocator } from './resource-allocator.js';
 import { ResourceManagerGateway } from '../gateways/resource-manager-gateway.js';
-import { ResourceManagerError, UnknownJobManagerError } from './resource-manager-errors.js';
+import {
+  ResourceManagerError,
+  UnknownJobManagerError,
+  UnknownTaskExecutorError,
+} from './resource-manager-errors.js';
 import { kDefaultClusterInformation, type ResourceManagerOptions } from './resource-manager-options.js';
 import { DefaultSlotManager } from './slotmanager/default-slot-manager.js';
 import type { SlotManager } from './slotmanager/slot-manager.js';
@@ -357,6 +361,18 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       lastHeartbeat: Math.max(0, taskManagers.getLastHeartbeatFrom(registration.resourceId)),
       totalResourceProfile: registration.totalResourceProfile,
     }));
+  }
+
+  async requestTaskManagerLogLines(
+    taskManagerId: ResourceID,
+    maxLines: number,
+    timeoutMs: number,
+  ): Promise<string[]> {
+    const registration = this.taskManagers().get(taskManagerId);
+    if (!registration) {
+      throw new UnknownTaskExecutorError(`No TaskExecutor registered under ${String(taskManagerId)}.`);
+    }
+    return registration.gateway.requestLogLines(maxLines, timeoutMs);
   }
 
   // ---- internals ----------------------------------------------------------------------

@@ -51,6 +51,7 @@ import type { FatalErrorHandler } from './fatal-error-handler.js';
 import type { JobLeaderService } from './job-leader-service.js';
 import { JobLeaderConnections } from './job-leader-connections.js';
 import { JobTable, type JobManagerConnection } from './job-table.js';
+import { LogRing } from './log-ring.js';
 import { ResourceManagerLink } from './resource-manager-link.js';
 import { DefaultTimerService } from './slot/default-timer-service.js';
 import { SlotNotFoundError } from './slot/slot-errors.js';
@@ -118,6 +119,8 @@ export class TaskExecutor
   private readonly jobLeaders: JobLeaderConnections;
   private stopping = false;
   private jobLeaderServiceStopped = false;
+  /** Recent log lines, for requestLogLines (the REST API's TaskManager log). */
+  private readonly logRing = new LogRing();
 
   constructor(rpcService: RpcService, services: TaskExecutorServices) {
     super(rpcService, services.endpointId ?? `taskmanager_${services.resourceId}`);
@@ -199,6 +202,7 @@ export class TaskExecutor
   // ------------------------------------------------------------------ lifecycle
 
   protected override onStart(): void {
+    this.logRing.attach();
     try {
       this.taskSlotTable.start({
         freeSlot: (allocationId) =>
@@ -237,6 +241,7 @@ export class TaskExecutor
     } finally {
       this.stopTaskExecutorServices();
       await this.slotWorkers.closeAll();
+      this.logRing.close();
     }
   }
 
@@ -371,6 +376,11 @@ export class TaskExecutor
 
   disconnectResourceManager(cause: Error): void {
     if (!this.stopping) this.resourceManager.reconnect(cause);
+  }
+
+  /** The last `maxLines` log lines, oldest first: Flink's requestFileUploadByType(LOG), without a file. */
+  async requestLogLines(maxLines: number): Promise<string[]> {
+    return this.logRing.tail(maxLines);
   }
 
   /** No result partitions live here, so nothing keeps a TaskExecutor from being released. */

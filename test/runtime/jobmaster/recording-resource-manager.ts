@@ -135,4 +135,8 @@ export class RecordingResourceManager extends FencedRpcEndpoint<ResourceManagerI
   async requestTaskManagerInfo(): Promise<TaskManagerInfo[]> {
     return [];
   }
+
+  async requestTaskManagerLogLines(): Promise<string[]> {
+    return [];
+  }
 }
