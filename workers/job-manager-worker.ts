@@ -1,7 +1,8 @@
 // The MiniCluster's JobManager thread: embedded HA with a
 // LeaderInformationServer that the TaskExecutor threads and the user's thread
 // follow, a ResourceManager and a Dispatcher (DispatcherResourceManagerComponent),
-// and the control endpoint the user's thread steers it through. The entry that
+// the control endpoint the user's thread steers it through, and, when asked,
+// the REST API with the dashboard beside the Dispatcher. The entry that
 // runs it is job-manager-worker-entry.ts, bundled. A fatal error of the
 // components ends the thread with that error, so the MiniCluster sees it.
 
@@ -14,20 +15,26 @@ import type { ResourceAllocator } from '../src/runtime/resourcemanager/resource-
 import { DispatcherResourceManagerComponent } from '../src/cluster/jobmanager/dispatcher-resource-manager-component.js';
 import { JobManagerControl } from '../src/cluster/jobmanager/job-manager-control.js';
 import { ResourceAllocatorGateway } from '../src/cluster/mini-cluster-protocol.js';
+import { RestEndpointServices } from '../src/runtime/rest/rest-endpoint-services.js';
+import type { RestServerEndpointConfiguration } from '../src/runtime/rest/web-monitor-endpoint.js';
 
 export interface JobManagerWorkerData {
   readonly configuration: Readonly<Record<string, ConfigValue>>;
   /** Where to ask for a new TaskExecutor; null: no active resource management. */
   readonly resourceAllocatorAddress: string | null;
+  /** Where the REST API listens; null: no REST API. */
+  readonly rest: RestServerEndpointConfiguration | null;
 }
 
 export interface JobManagerWorkerInfo {
   /** The LeaderInformationServer every other thread follows leaders through. */
   readonly haServerAddress: string;
   readonly controlAddress: string;
+  /** `http(s)://host:port` of the REST API; null without one. */
+  readonly restBaseUrl: string | null;
 }
 
-export function start(rpc: RpcService, data: JobManagerWorkerData): JobManagerWorkerInfo {
+export async function start(rpc: RpcService, data: JobManagerWorkerData): Promise<JobManagerWorkerInfo> {
   const haServices = new EmbeddedHaServices(rpc.getScheduledExecutor());
   const haServer = new LeaderInformationServer(rpc, haServices);
   haServer.start();
@@ -45,9 +52,22 @@ export function start(rpc: RpcService, data: JobManagerWorkerData): JobManagerWo
       }),
   });
   component.start();
-  const control = new JobManagerControl(rpc, component, haServices);
+  const rest = data.rest
+    ? await RestEndpointServices.start({
+        rpcService: rpc,
+        haServices,
+        configuration: data.configuration,
+        timeoutMs: rpc.askTimeoutMs,
+        server: data.rest,
+      })
+    : undefined;
+  const control = new JobManagerControl(rpc, component, haServices, rest);
   control.start();
-  return { haServerAddress: haServer.getAddress(), controlAddress: control.getAddress() };
+  return {
+    haServerAddress: haServer.getAddress(),
+    controlAddress: control.getAddress(),
+    restBaseUrl: rest?.getRestBaseUrl() ?? null,
+  };
 }
 
 function allocatorAt(rpc: RpcService, address: string): ResourceAllocator {

@@ -73,7 +73,7 @@ export interface CliJobManagerCommand {
   readonly host: string;
   /** The RPC port; 0 lets the system pick one. */
   readonly port: number;
-  /** The REST port; 0 means no REST endpoint. */
+  /** The port of the REST API and dashboard; 0 lets the system pick one. */
   readonly restPort: number;
   readonly configuration: ClusterConfiguration;
 }

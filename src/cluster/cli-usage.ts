@@ -76,8 +76,8 @@ Options:
                             (default: jobmanager.rpc.address, else 127.0.0.1)
   --port <P>                the RPC port (default: jobmanager.rpc.port, else
                             6123); 0 picks a free one
-  --rest-port <R>           the REST port (default: rest.port, else 8081); 0
-                            starts no REST endpoint
+  --rest-port <R>           the port of the REST API and dashboard (default:
+                            rest.port, else 8081); 0 picks a free one
 ${kConfigOption}
   -h, --help                print this help
 

@@ -14,6 +14,7 @@ const kKnownOptions: readonly (keyof MiniClusterOptions)[] = [
   'totalResourceProfile',
   'rpc',
   'activeResourceManagement',
+  'rest',
 ];
 
 export function checkMiniClusterOptions(options: MiniClusterOptions): void {
@@ -27,8 +28,21 @@ export function checkMiniClusterOptions(options: MiniClusterOptions): void {
       `Unknown MiniCluster option '${key}'` + (nearest ? ` (did you mean '${nearest}'?).` : '.'),
     );
   }
+  if (options.rest !== undefined) checkRestOptions(options.rest);
   const count = options.taskExecutors ?? 1;
   if (!Number.isInteger(count) || count < 0) {
     throw new MiniClusterError(`taskExecutors must be a whole number ≥ 0, got ${String(count)}.`);
+  }
+}
+
+function checkRestOptions(rest: NonNullable<MiniClusterOptions['rest']>): void {
+  if (rest === null || typeof rest !== 'object') {
+    throw new IllegalConfigurationError('MiniCluster option rest must be an object such as { port: 0 }.');
+  }
+  const port = rest.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new IllegalConfigurationError(
+      `rest.port must be a whole number from 0 to 65535, got ${String(port)}.`,
+    );
   }
 }

@@ -13,7 +13,7 @@ export interface JobManagerControlGateway extends RpcGateway {
   /** True once `count` TaskExecutors are registered with their slot reports; false after `timeoutMs`. */
   awaitRegisteredTaskExecutors(count: number, timeoutMs: number): Promise<boolean>;
   /**
-   * Stops the Dispatcher: its jobs free their slots while the TaskExecutors
+   * Stops the REST API (if any) and the Dispatcher: its jobs free their slots while the TaskExecutors
    * still run. The rest ends with the thread, after the TaskExecutors.
    */
   stopDispatcher(timeoutMs: number): Promise<void>;

@@ -21,6 +21,7 @@ import { Configuration } from '../runtime/configuration/configuration.js';
 import { JobMasterConfiguration } from '../runtime/configuration/job-master-configuration.js';
 import { TaskManagerConfiguration } from '../runtime/configuration/task-manager-configuration.js';
 import { TaskManagerOptions } from '../runtime/configuration/task-manager-options.js';
+import { DispatcherGateway } from '../runtime/gateways/dispatcher-gateway.js';
 import { ResourceManagerGateway } from '../runtime/gateways/resource-manager-gateway.js';
 import { HeartbeatServices } from '../runtime/heartbeat/heartbeat-services.js';
 import { RemoteHaServices } from '../runtime/highavailability/remote-ha-services.js';
@@ -33,6 +34,7 @@ import {
   kTaskManagerWorkerEntry,
   kTaskManagerWorkerModule,
 } from '../worker-entries.js';
+import type { RestServerEndpointConfiguration } from '../runtime/rest/web-monitor-endpoint.js';
 import type { JobManagerWorkerData, JobManagerWorkerInfo } from '../../workers/job-manager-worker.js';
 import { ClusterClient } from './client/cluster-client.js';
 import { connectToLeader } from './client/leader-gateway.js';
@@ -41,6 +43,7 @@ import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors
 import { checkMiniClusterOptions } from './mini-cluster-options.js';
 import { JobManagerControlGateway } from './mini-cluster-protocol.js';
 import { ResourceAllocatorEndpoint } from './resource-allocator-endpoint.js';
+import { restServerConfigurationOf } from './config/rest-server-options.js';
 import { warnUnknownConfigKeys } from './unknown-config-keys.js';
 
 const log = getLogger('MiniCluster');
@@ -61,6 +64,13 @@ export interface MiniClusterOptions {
    * without being asked to, the ResourceManager starts a replacement. Default true.
    */
   readonly activeResourceManagement?: boolean;
+  /**
+   * Serves the REST API and the dashboard from the JobManager thread, beside
+   * the Dispatcher: on `port` (default 0, a free one), bound to `bindAddress`
+   * (default: rest.bind-address, else 127.0.0.1), HTTPS with security.ssl.rest.*.
+   * Without it, no REST API. See getRestBaseUrl.
+   */
+  readonly rest?: { readonly port?: number; readonly bindAddress?: string };
 }
 
 /** A TaskExecutor as the MiniCluster sees it. */
@@ -145,6 +155,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
       const workerData: JobManagerWorkerData = {
         configuration: configuration.toMap(),
         resourceAllocatorAddress: allocator?.getAddress() ?? null,
+        rest: options.rest ? restConfigurationOf(configuration, options.rest) : null,
       };
       const jobManager = await rpc.spawnWorker(kJobManagerWorkerModule, {
         name: 'jobmanager',
@@ -172,6 +183,21 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
       ResourceManagerGateway,
       this.rpc.askTimeoutMs,
     );
+  }
+
+  /** A gateway to the current Dispatcher leader, fenced with its session. */
+  dispatcherGateway(): Promise<DispatcherGateway> {
+    return connectToLeader(
+      this.rpc,
+      this.haServices.getDispatcherLeaderRetriever(),
+      DispatcherGateway,
+      this.rpc.askTimeoutMs,
+    );
+  }
+
+  /** `http(s)://host:port` of the REST API and dashboard, when started with `rest`; else undefined. */
+  getRestBaseUrl(): string | undefined {
+    return (this.jobManager.result as JobManagerWorkerInfo).restBaseUrl ?? undefined;
   }
 
   /** The running TaskExecutors. */
@@ -348,4 +374,19 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   private checkNotClosing(): void {
     if (this.closing) throw new MiniClusterError('The MiniCluster is closing.');
   }
+}
+
+/** rest.* and security.ssl.rest.* of the configuration, with the MiniCluster's own default of a free port on loopback. */
+function restConfigurationOf(
+  configuration: Configuration,
+  rest: NonNullable<MiniClusterOptions['rest']>,
+): RestServerEndpointConfiguration {
+  const configured = restServerConfigurationOf(configuration);
+  const bindAddress = rest.bindAddress ?? configured.bindAddress;
+  return {
+    ...configured,
+    bindAddress,
+    advertisedAddress: rest.bindAddress ?? configured.advertisedAddress,
+    port: rest.port ?? 0,
+  };
 }

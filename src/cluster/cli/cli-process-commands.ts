@@ -16,7 +16,10 @@ import { TaskManagerProcess } from '../taskmanager/task-manager-process.js';
 export function runJobManager(configuration: Configuration, out: Writable): Promise<number> {
   return serveUntilStopped('The jobmanager', async (onFatalError) => {
     const jobManager = await JobManagerProcess.start(configuration, { onFatalError });
-    out.write(`threadlink jobmanager listening at ${jobManager.getAddress()} (pid ${process.pid})\n`);
+    out.write(
+      `threadlink jobmanager listening at ${jobManager.getAddress()}, ` +
+        `dashboard at ${jobManager.getRestBaseUrl()} (pid ${process.pid})\n`,
+    );
     return jobManager;
   });
 }

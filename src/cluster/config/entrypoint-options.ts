@@ -55,7 +55,11 @@ export const StandaloneTaskManagerOptions = {
 } as const;
 
 export const RestOptions = {
-  PORT: portOption('rest.port', 8081, "The JobManager's REST port; 0 turns the REST endpoint off."),
+  PORT: portOption(
+    'rest.port',
+    8081,
+    "The port of the JobManager's REST API and dashboard; 0 lets the system pick a free one.",
+  ),
   ADDRESS: hostOption(
     'rest.address',
     '',

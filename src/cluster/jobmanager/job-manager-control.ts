@@ -1,10 +1,11 @@
 // The endpoint in the MiniCluster's JobManager thread through which the user's
 // thread steers it: revoke or grant the ResourceManager's leadership, wait for
-// TaskExecutors to register, shut the components down in order.
+// TaskExecutors to register, shut the REST API and the components down in order.
 
 import type { RpcService } from '../../rpc/rpc-service.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { EmbeddedHaServices } from '../../runtime/highavailability/embedded-ha-services.js';
+import type { RestEndpointServices } from '../../runtime/rest/rest-endpoint-services.js';
 import { JobManagerControlGateway } from '../mini-cluster-protocol.js';
 import type { DispatcherResourceManagerComponent } from './dispatcher-resource-manager-component.js';
 
@@ -18,6 +19,7 @@ export class JobManagerControl
     rpcService: RpcService,
     private readonly component: DispatcherResourceManagerComponent,
     private readonly haServices: EmbeddedHaServices,
+    private readonly rest: RestEndpointServices | undefined,
   ) {
     super(rpcService, 'jobmanager_control');
   }
@@ -42,7 +44,9 @@ export class JobManagerControl
     return false;
   }
 
-  stopDispatcher(): Promise<void> {
+  async stopDispatcher(): Promise<void> {
+    // The REST API first, as in the jobmanager process: no request reaches a component that is going.
+    await this.rest?.closeAsync();
     return this.component.dispatcherService.closeAsync();
   }
 }

@@ -1,6 +1,7 @@
 // The jobmanager process of a cluster: one RpcService listening on
-// jobmanager.rpc.port, a BlobServer, and a ResourceManager and Dispatcher
-// (DispatcherResourceManagerComponent). Without HA they are the leaders for
+// jobmanager.rpc.port, a BlobServer, a ResourceManager and Dispatcher
+// (DispatcherResourceManagerComponent), and the REST API with the dashboard on
+// rest.port (WebMonitorEndpoint). Without HA they are the leaders for
 // good, at the fixed ids `resourcemanager_0` and `dispatcher_0` that every
 // taskmanager and client is told. With ZooKeeper HA several jobmanagers run,
 // each enters the elections, and the one that wins recovers the stored jobs.
@@ -11,7 +12,9 @@ import { RpcService } from '../../rpc/rpc-service.js';
 import { BlobServer } from '../../runtime/blob/blob-server.js';
 import type { Configuration } from '../../runtime/configuration/configuration.js';
 import type { HighAvailabilityServices } from '../../runtime/highavailability/high-availability-services.js';
+import { RestEndpointServices } from '../../runtime/rest/rest-endpoint-services.js';
 import { JobManagerOptions } from '../config/entrypoint-options.js';
+import { restServerConfigurationOf } from '../config/rest-server-options.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
 import { createHighAvailability } from '../high-availability-services-utils.js';
 import { DispatcherResourceManagerComponent } from './dispatcher-resource-manager-component.js';
@@ -31,6 +34,7 @@ export class JobManagerProcess {
     private readonly blobServer: BlobServer,
     private readonly haServices: HighAvailabilityServices,
     readonly component: DispatcherResourceManagerComponent,
+    private readonly rest: RestEndpointServices,
   ) {}
 
   /** Listens on jobmanager.rpc.port (0 picks a free one) and starts the components. */
@@ -43,6 +47,7 @@ export class JobManagerProcess {
       rpcServiceOptionsOf(configuration, host, configuration.get(JobManagerOptions.PORT)),
     );
     let haServices: HighAvailabilityServices | undefined;
+    let component: DispatcherResourceManagerComponent | undefined;
     try {
       const ha = createHighAvailability(configuration, { host, port: rpc.getPort() });
       haServices = ha.haServices;
@@ -52,7 +57,7 @@ export class JobManagerProcess {
       });
       blobServer.start();
       await blobServer.getStorageDir();
-      const component = new DispatcherResourceManagerComponent({
+      component = new DispatcherResourceManagerComponent({
         rpcService: rpc,
         haServices,
         configuration,
@@ -61,9 +66,17 @@ export class JobManagerProcess {
         onFatalError: options.onFatalError,
       });
       component.start();
-      log.info(`The jobmanager listens at ${rpc.getAddress()}.`);
-      return new JobManagerProcess(rpc, blobServer, haServices, component);
+      const rest = await RestEndpointServices.start({
+        rpcService: rpc,
+        haServices,
+        configuration: configuration.toMap(),
+        timeoutMs: rpc.askTimeoutMs,
+        server: restServerConfigurationOf(configuration),
+      });
+      log.info(`The jobmanager listens at ${rpc.getAddress()}, its REST API at ${rest.getRestBaseUrl()}.`);
+      return new JobManagerProcess(rpc, blobServer, haServices, component, rest);
     } catch (error) {
+      await component?.closeAsync().catch(() => {});
       await haServices?.closeAsync().catch(() => {});
       await rpc.closeAsync().catch(() => {});
       throw error;
@@ -75,10 +88,16 @@ export class JobManagerProcess {
     return this.rpcService.getAddress();
   }
 
-  /** Jobs end first (their JobMasters free their slots), then the ResourceManager, blobs, HA and transport. */
+  /** `http(s)://host:port` of the REST API and dashboard. */
+  getRestBaseUrl(): string {
+    return this.rest.getRestBaseUrl();
+  }
+
+  /** The REST API first; then jobs (their JobMasters free their slots), the ResourceManager, blobs, HA and transport. */
   closeAsync(): Promise<void> {
     this.closing ??= (async () => {
-      const results = await Promise.allSettled([this.component.closeAsync()]);
+      const results = await Promise.allSettled([this.rest.closeAsync()]);
+      results.push(...(await Promise.allSettled([this.component.closeAsync()])));
       results.push(...(await Promise.allSettled([this.blobServer.closeAsync()])));
       results.push(...(await Promise.allSettled([this.haServices.closeAsync()])));
       results.push(...(await Promise.allSettled([this.rpcService.closeAsync()])));

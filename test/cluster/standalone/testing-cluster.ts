@@ -31,6 +31,8 @@ export class TestingCluster {
   readonly processes: ClusterProcess[] = [];
   private clients: ClusterClient[] = [];
   jobManagerAddress = '';
+  /** The REST API of the jobmanager started last. */
+  restUrl = '';
 
   private constructor(
     readonly dir: string,
@@ -49,14 +51,31 @@ export class TestingCluster {
     return new TestingCluster(dir, configFile, config);
   }
 
-  /** Starts `threadlink jobmanager` and waits for its address; port 0 picks a free one. */
+  /**
+   * Starts `threadlink jobmanager` and waits for its address; port 0 picks a free
+   * one. Its REST port is a free one too, so that jobmanagers side by side (HA)
+   * do not clash on rest.port's default 8081.
+   */
   async startJobManager(port = 0, env: NodeJS.ProcessEnv = {}): Promise<ClusterProcess> {
     const jm = this.start(
-      ['jobmanager', '--host', '127.0.0.1', '--port', String(port), '--config', this.configFile],
+      [
+        'jobmanager',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--rest-port',
+        '0',
+        '--config',
+        this.configFile,
+      ],
       env,
     );
-    const [, address] = (await jm.waitFor(/listening at (\S+:\d+)/)) as RegExpMatchArray;
+    const [, address, restUrl] = (await jm.waitFor(
+      /listening at (\S+:\d+), dashboard at (\S+) /,
+    )) as RegExpMatchArray;
     this.jobManagerAddress = address!;
+    this.restUrl = restUrl!;
     return jm;
   }
 

@@ -1,0 +1,53 @@
+// GET /taskmanagers and /taskmanagers/:id. Mirrors Flink's TaskManagersHandler
+// and TaskManagerDetailsHandler, from the ResourceManager's requestTaskManagerInfo.
+
+import type { TaskManagerInfo } from '../../types/task-manager-info.js';
+import type { TaskManagerInfoBody, TaskManagersInfo } from '../messages/task-managers-info.js';
+import { RestHandlerError } from '../rest-errors.js';
+import type { RestGateways } from '../rest-gateways.js';
+import type { ResourceID } from '../../types/ids.js';
+
+/**
+ * Figures a ResourceManager may add to TaskManagerInfo (the metrics work adds
+ * them); shown when present.
+ */
+interface TaskManagerFigures {
+  readonly heapUsed?: number;
+  readonly heapTotal?: number;
+  readonly eventLoopUtilization?: number;
+}
+
+export function taskManagerInfoBody(info: TaskManagerInfo & TaskManagerFigures): TaskManagerInfoBody {
+  return {
+    id: info.resourceId,
+    path: info.address,
+    timeSinceLastHeartbeat: info.lastHeartbeat,
+    slotsNumber: info.numberSlots,
+    freeSlots: info.numberAvailableSlots,
+    totalResource: info.totalResourceProfile,
+    metrics: {
+      ...(typeof info.heapUsed === 'number' ? { heapUsed: info.heapUsed } : {}),
+      ...(typeof info.heapTotal === 'number' ? { heapMax: info.heapTotal } : {}),
+      ...(typeof info.eventLoopUtilization === 'number'
+        ? { eventLoopUtilization: info.eventLoopUtilization }
+        : {}),
+    },
+  };
+}
+
+export async function handleTaskManagers(gateways: RestGateways): Promise<TaskManagersInfo> {
+  const resourceManager = await gateways.resourceManager();
+  const infos = await resourceManager.requestTaskManagerInfo(gateways.timeoutMs);
+  return { taskmanagers: infos.map(taskManagerInfoBody) };
+}
+
+export async function handleTaskManagerDetails(
+  gateways: RestGateways,
+  taskManagerId: ResourceID,
+): Promise<TaskManagerInfoBody> {
+  const resourceManager = await gateways.resourceManager();
+  const infos = await resourceManager.requestTaskManagerInfo(gateways.timeoutMs);
+  const info = infos.find((candidate) => candidate.resourceId === taskManagerId);
+  if (!info) throw new RestHandlerError(`Could not find TaskExecutor ${taskManagerId}.`, 404);
+  return taskManagerInfoBody(info);
+}
