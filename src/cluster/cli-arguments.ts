@@ -64,6 +64,8 @@ export interface CliRunCommand {
   readonly restartDelayMs: number;
   /** From `--jobmanager`: submit to that cluster instead of starting an embedded one. */
   readonly jobManager: HostPort | undefined;
+  /** From `--dashboard`: the embedded cluster serves the REST API and dashboard while the job runs. */
+  readonly dashboard: boolean;
   readonly configuration: ClusterConfiguration;
 }
 
@@ -90,20 +92,20 @@ export interface CliTaskManagerCommand {
   readonly configuration: ClusterConfiguration;
 }
 
-/** `threadlink list`: the jobs of the cluster at `jobManager`. */
-export interface CliListCommand {
-  readonly kind: 'list';
-  readonly jobManager: HostPort;
-  readonly configuration: ClusterConfiguration;
-}
+/** Where list and cancel go: the JobManager's RPC port, or its REST API (`--rest HOST:PORT`). */
+export type CliClusterTarget =
+  | { readonly jobManager: HostPort; readonly rest?: undefined; readonly configuration: ClusterConfiguration }
+  | {
+      readonly rest: HostPort;
+      readonly jobManager?: undefined;
+      readonly configuration: ClusterConfiguration;
+    };
 
-/** `threadlink cancel <JOBID>`: cancels a job of the cluster at `jobManager`. */
-export interface CliCancelCommand {
-  readonly kind: 'cancel';
-  readonly jobId: JobID;
-  readonly jobManager: HostPort;
-  readonly configuration: ClusterConfiguration;
-}
+/** `threadlink list`: the jobs of the cluster at `jobManager` or `rest`. */
+export type CliListCommand = { readonly kind: 'list' } & CliClusterTarget;
+
+/** `threadlink cancel <JOBID>`: cancels a job of the cluster at `jobManager` or `rest`. */
+export type CliCancelCommand = { readonly kind: 'cancel'; readonly jobId: JobID } & CliClusterTarget;
 
 export type CliCommand =
   | CliHelpCommand
@@ -121,6 +123,7 @@ export interface CliParseOptions extends LoadConfigurationOptions {
 const kHelp = { help: { type: 'boolean', short: 'h' } } as const;
 const kConfig = { config: { type: 'string' } } as const;
 const kJobManager = { jobmanager: { type: 'string' } } as const;
+const kRest = { rest: { type: 'string' } } as const;
 
 const kOptions = {
   run: {
@@ -131,6 +134,7 @@ const kOptions = {
     args: { type: 'string' },
     'restart-attempts': { type: 'string' },
     'restart-delay': { type: 'string' },
+    dashboard: { type: 'boolean' },
     ...kJobManager,
     ...kConfig,
     ...kHelp,
@@ -150,8 +154,8 @@ const kOptions = {
     ...kConfig,
     ...kHelp,
   },
-  list: { ...kJobManager, ...kConfig, ...kHelp },
-  cancel: { ...kJobManager, ...kConfig, ...kHelp },
+  list: { ...kJobManager, ...kRest, ...kConfig, ...kHelp },
+  cancel: { ...kJobManager, ...kRest, ...kConfig, ...kHelp },
 } as const;
 
 function isCommandName(name: string): name is CliCommandName {
@@ -188,14 +192,12 @@ export function parseCommandLine(argv: readonly string[], options: CliParseOptio
       return parseTaskManager(args, load);
     case 'list': {
       const { values } = parseOrThrow(args, kOptions.list, 0);
-      const jobManager = hostPortFlag(values.jobmanager);
-      return { kind: 'list', ...remoteCluster('list', jobManager, load(values.config)) };
+      return { kind: 'list', ...clusterTarget('list', values, load) };
     }
     case 'cancel': {
       const { values, positionals } = parseOrThrow(args, kOptions.cancel, 1);
       const jobId = jobIdOf(positionals[0]);
-      const jobManager = hostPortFlag(values.jobmanager);
-      return { kind: 'cancel', jobId, ...remoteCluster('cancel', jobManager, load(values.config)) };
+      return { kind: 'cancel', jobId, ...clusterTarget('cancel', values, load) };
     }
   }
 }
@@ -213,6 +215,12 @@ function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunC
   if (jobManager !== undefined && (taskExecutors !== undefined || slots !== undefined)) {
     const flag = taskExecutors !== undefined ? '--task-executors' : '--slots';
     throw new CliUsageError(`${flag} sizes the embedded cluster; the cluster at --jobmanager has its own.`);
+  }
+  const dashboard = values.dashboard ?? false;
+  if (jobManager !== undefined && dashboard) {
+    throw new CliUsageError(
+      '--dashboard serves the embedded cluster; the cluster at --jobmanager serves its own.',
+    );
   }
   const resolvedModule = resolveTaskModule(module, cwd);
   const exportName = exportNameOf(values.export);
@@ -240,6 +248,7 @@ function parseRun(args: string[], cwd: string, load: LoadConfiguration): CliRunC
     restartAttempts,
     restartDelayMs,
     jobManager: jobManager ?? haCluster,
+    dashboard,
     configuration,
   };
 }
@@ -291,6 +300,20 @@ function parseTaskManager(args: string[], load: LoadConfiguration): CliTaskManag
     ),
     configuration: remote.configuration,
   };
+}
+
+/** --rest HOST:PORT (the REST API), or else the JobManager as remoteCluster finds it. */
+function clusterTarget(
+  command: CliCommandName,
+  values: { jobmanager?: string | undefined; rest?: string | undefined; config?: string | undefined },
+  load: LoadConfiguration,
+): CliClusterTarget {
+  if (values.rest === undefined)
+    return remoteCluster(command, hostPortFlag(values.jobmanager), load(values.config));
+  if (values.jobmanager !== undefined) {
+    throw new CliUsageError(`${command} takes --jobmanager or --rest, not both.`);
+  }
+  return { rest: hostPortFlag(values.rest, '--rest')!, configuration: load(values.config) };
 }
 
 /**

@@ -133,12 +133,12 @@ export function hostFlag(value: string | undefined, flag: string): string | unde
   }
 }
 
-export function hostPortFlag(value: string | undefined): HostPort | undefined {
+export function hostPortFlag(value: string | undefined, flag = '--jobmanager'): HostPort | undefined {
   if (value === undefined) return undefined;
   try {
     return parseHostPort(value);
   } catch (error) {
-    throw new CliUsageError(`--jobmanager: ${(error as Error).message}.`, { cause: error });
+    throw new CliUsageError(`${flag}: ${(error as Error).message}.`, { cause: error });
   }
 }
 

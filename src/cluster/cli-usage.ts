@@ -56,6 +56,9 @@ Options:
   --restart-attempts <A>    restarts of a failed task before the job fails
                             (default: 0)
   --restart-delay <MS>      milliseconds before a restart (default: 0)
+  --dashboard               serve the embedded cluster's REST API and
+                            dashboard while the job runs, and print its URL
+                            (port: rest.port if set, else a free one)
 ${kJobManagerOption(' to submit to, instead of\n                            an embedded cluster')}
 ${kConfigOption}
   -h, --help                print this help
@@ -112,6 +115,8 @@ Lists the cluster's jobs.
 
 Options:
 ${kJobManagerOption(' (default:\n                            jobmanager.rpc.address and jobmanager.rpc.port)')}
+  --rest <HOST:PORT>        the cluster's REST API instead (its rest.port);
+                            HTTPS with security.ssl.rest.*
 ${kConfigOption}
   -h, --help                print this help
 `;
@@ -124,6 +129,8 @@ Cancels a job of the cluster.
 
 Options:
 ${kJobManagerOption(' (default:\n                            jobmanager.rpc.address and jobmanager.rpc.port)')}
+  --rest <HOST:PORT>        the cluster's REST API instead (its rest.port);
+                            HTTPS with security.ssl.rest.*
 ${kConfigOption}
   -h, --help                print this help
 `;

@@ -432,14 +432,15 @@ describe('parseCommandLine', () => {
         '--args',
         '--restart-attempts',
         '--restart-delay',
+        '--dashboard',
         '--jobmanager',
         '--config',
         '--help',
       ],
       jobmanager: ['--host', '--port', '--rest-port', '--config', '--help'],
       taskmanager: ['--jobmanager', '--task-executors', '--slots', '--host', '--config', '--help'],
-      list: ['--jobmanager', '--config', '--help'],
-      cancel: ['--jobmanager', '--config', '--help'],
+      list: ['--jobmanager', '--rest', '--config', '--help'],
+      cancel: ['--jobmanager', '--rest', '--config', '--help'],
     };
 
     it('list every command, run first, as `threadlink --help` has always begun', () => {

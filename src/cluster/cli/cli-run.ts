@@ -2,7 +2,9 @@
 // embedded MiniCluster started for it, or on the cluster at --jobmanager (or the
 // ZooKeeper HA cluster of the config file). Prints the results, in task order,
 // as one JSON array on stdout, and exits 0, 1 (failed), 2 (invalid job) or 130
-// (cancelled). Mirrors `flink run` of Flink's CliFrontend.
+// (cancelled). With --dashboard the embedded cluster serves the REST API and
+// the dashboard while the job runs, and its URL goes to stderr. Mirrors
+// `flink run` of Flink's CliFrontend.
 
 import type { Writable } from 'node:stream';
 import { Configuration } from '../../runtime/configuration/configuration.js';
@@ -11,6 +13,7 @@ import { InvalidJobError } from '../../runtime/jobmaster/job-master-errors.js';
 import type { CliRunCommand } from '../cli-arguments.js';
 import type { ClusterClient } from '../client/cluster-client.js';
 import { connectToCluster } from '../client/connect-to-cluster.js';
+import { RestOptions } from '../config/entrypoint-options.js';
 import { formatHostPort } from '../config/network-address.js';
 import { formatDuration, formatProgress, plural, ProgressLine } from '../demo-format.js';
 import type { JobClient } from '../job-client.js';
@@ -56,13 +59,18 @@ export async function runCommand(command: CliRunCommand, results: Writable): Pro
 }
 
 async function embeddedTarget(command: CliRunCommand): Promise<JobTarget> {
+  const configuration = new Configuration(command.configuration.values);
   const cluster = await MiniCluster.start({
     taskExecutors: command.taskExecutors,
     slotsPerTaskExecutor: command.slotsPerTaskExecutor,
     config: command.configuration.values,
+    // rest.port if the config file sets it; else a free port, so that a run never clashes with a jobmanager.
+    ...(command.dashboard ? { rest: { port: configuration.getOptional(RestOptions.PORT) ?? 0 } } : {}),
   });
   try {
     await cluster.waitUntilTaskExecutorsRegistered(command.taskExecutors);
+    const dashboard = cluster.getRestBaseUrl();
+    if (dashboard) process.stderr.write(`threadlink: dashboard at ${dashboard}/\n`);
   } catch (error) {
     await cluster.closeAsync().catch(() => {});
     throw error;
