@@ -39,6 +39,16 @@ export class HeartbeatServices {
     });
   }
 
+  /**
+   * A time of this clock (getLastHeartbeatFrom) in ms since the epoch, for
+   * readers in other threads and processes: the system clock is
+   * performance.now(), which counts from this thread's start. An injected
+   * clock's time stands for itself.
+   */
+  epochMillisOf(clockTime: number): number {
+    return this.clock === kSystemClock ? Math.round(performance.timeOrigin + clockTime) : clockTime;
+  }
+
   /** Services with `heartbeat.interval`, `heartbeat.timeout` and `heartbeat.rpc-failure-threshold` from `conf`. */
   static fromConfiguration(conf: Configuration, clock: Clock = kSystemClock): HeartbeatServices {
     return new HeartbeatServices(

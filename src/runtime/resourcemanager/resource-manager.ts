@@ -358,7 +358,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       address: registration.address,
       numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
       numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
-      lastHeartbeat: Math.max(0, taskManagers.getLastHeartbeatFrom(registration.resourceId)),
+      lastHeartbeat: this.lastHeartbeatFrom(taskManagers, registration.resourceId),
       totalResourceProfile: registration.totalResourceProfile,
     }));
   }
@@ -375,7 +375,13 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     return registration.gateway.requestLogLines(maxLines, timeoutMs);
   }
 
-  // ---- internals ----------------------------------------------------------------------
+  // ---- internals ------------------------------------------------------------------
+
+  /** When the TaskExecutor last answered a heartbeat, in ms since the epoch; 0 before the first. */
+  private lastHeartbeatFrom(taskManagers: TaskExecutorConnections, resourceId: ResourceID): number {
+    const last = taskManagers.getLastHeartbeatFrom(resourceId);
+    return last > 0 ? this.heartbeatServices.epochMillisOf(last) : 0;
+  }
 
   private taskManagers(): TaskExecutorConnections {
     const connections = this.taskExecutorConnections;

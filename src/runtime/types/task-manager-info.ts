@@ -15,7 +15,7 @@ export interface TaskManagerInfo {
   readonly address: string;
   readonly numberSlots: number;
   readonly numberAvailableSlots: number;
-  /** Clock time of the last heartbeat from the TaskExecutor; 0 before the first. */
+  /** When the TaskExecutor last answered a heartbeat, in ms since the epoch (an injected clock's own time); 0 before the first. */
   readonly lastHeartbeat: number;
   readonly totalResourceProfile: ResourceProfile;
 }

@@ -65,7 +65,8 @@ export const kDashboardJs = `'use strict';
   }
 
   function renderTaskManagers(body) {
-    replaceRows($('#taskmanagers tbody'), body.taskmanagers.map(function (tm) {
+    var sorted = body.taskmanagers.slice().sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; });
+    replaceRows($('#taskmanagers tbody'), sorted.map(function (tm) {
       var m = tm.metrics || {};
       var heap = typeof m.heapUsed === 'number' ? bytes(m.heapUsed) + (typeof m.heapMax === 'number' ? ' / ' + bytes(m.heapMax) : '') : '–';
       var load = typeof m.eventLoopUtilization === 'number'
