@@ -95,6 +95,7 @@ describe('parseCommandLine', () => {
         restartAttempts: 3,
         restartDelayMs: 250,
         jobManager: undefined,
+        dashboard: false,
         configuration: {
           ...kNoClusterConfiguration,
           values: { 'taskmanager.task-executors': 4, 'taskmanager.numberOfTaskSlots': 2 },
@@ -121,6 +122,7 @@ describe('parseCommandLine', () => {
         restartAttempts: 0,
         restartDelayMs: 0,
         jobManager: undefined,
+        dashboard: false,
         configuration: kNoClusterConfiguration,
       });
     });
@@ -376,7 +378,36 @@ describe('parseCommandLine', () => {
     });
   });
 
+  describe('run --dashboard', () => {
+    it('serves the embedded cluster, and is refused with --jobmanager', () => {
+      expect(parseRun('run', 'tasks.js', '--dashboard')).to.include({
+        dashboard: true,
+        jobManager: undefined,
+      });
+      expect(usageError('run', 'tasks.js', '--dashboard', '--jobmanager', 'jm:1').message).to.equal(
+        '--dashboard serves the embedded cluster; the cluster at --jobmanager serves its own.',
+      );
+    });
+  });
+
   describe('list and cancel', () => {
+    it('go to the REST API with --rest HOST:PORT, not together with --jobmanager', () => {
+      expect(parse('list', '--rest', 'jm:8081')).to.deep.equal({
+        kind: 'list',
+        rest: { host: 'jm', port: 8081 },
+        configuration: kNoClusterConfiguration,
+      });
+      expect(parse('cancel', 'nightly_run-7', '--rest', '[::1]:8081')).to.deep.include({
+        kind: 'cancel',
+        jobId: 'nightly_run-7',
+        rest: { host: '::1', port: 8081 },
+      });
+      expect(usageError('list', '--rest', 'jm:1', '--jobmanager', 'jm:2').message).to.equal(
+        'list takes --jobmanager or --rest, not both.',
+      );
+      expect(usageError('cancel', 'a', '--rest', 'jm').message).to.match(/^--rest: /);
+    });
+
     it('list the jobs of the cluster at --jobmanager', () => {
       expect(parse('list', '--jobmanager', 'jm:6123')).to.deep.equal({
         kind: 'list',

@@ -5,11 +5,17 @@
 import { JobID, ResourceID } from '../types/ids.js';
 import { BadRequestError } from './rest-errors.js';
 
-const kHex32 = /^[0-9a-f]{32}$/;
+const kHex32 = /^[\da-f]{32}$/i;
+// Flink's JobID is 32 hex digits; threadlink also takes the ids its blob service accepts.
+const kJobIdPattern = /^[\w-]{1,128}$/;
 
+/** A job id as the CLI takes it: 32 hex digits (lower-cased, as JobID.generate writes them), or a named id. */
 export function jobIdParameter(text: string | undefined): JobID {
-  if (text === undefined || !kHex32.test(text)) {
-    throw new BadRequestError(`Invalid job id '${text ?? ''}': expected 32 hexadecimal characters.`);
+  if (text !== undefined && kHex32.test(text)) return JobID.of(text.toLowerCase());
+  if (text === undefined || !kJobIdPattern.test(text)) {
+    throw new BadRequestError(
+      `Invalid job id '${text ?? ''}': expected 32 hex digits, or 1 to 128 letters, digits, '_' or '-'.`,
+    );
   }
   return JobID.of(text);
 }

@@ -181,9 +181,10 @@ describe('The REST API serves a MiniCluster', function () {
     await expectError(`/jobs/${unknown}`, 404);
     await expectError(`/jobs/${unknown}/exceptions`, 404);
     await expectError(`/jobs/${unknown}?mode=cancel`, 404, { method: 'PATCH' });
-    await expectError('/jobs/not-a-job-id', 400);
-    await expectError('/jobs/not-a-job-id/exceptions', 400);
-    await expectError('/jobs/not-a-job-id?mode=cancel', 400, { method: 'PATCH' });
+    await expectError('/jobs/not-a-job-id', 404);
+    await expectError('/jobs/not%20a%20job%20id', 400);
+    await expectError('/jobs/not.a.job/exceptions', 400);
+    await expectError(`/jobs/${'x'.repeat(129)}?mode=cancel`, 400, { method: 'PATCH' });
     await expectError('/no/such/path', 404);
   });
 
