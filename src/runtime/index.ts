@@ -1,6 +1,7 @@
 // threadlink/runtime: the advanced, less stable surface. Flink's internals
 // (ids and messages, configuration, heartbeats, HA services, registration, the
-// gateways, the TaskExecutor, ResourceManager and JobMaster with their parts),
+// gateways, the TaskExecutor, ResourceManager and JobMaster with their parts,
+// the REST API),
 // and the actor and rpc layers beneath them, for those who build components or
 // transports of their own. The package root exports what users need.
 
@@ -18,3 +19,4 @@ export * from './taskexecutor/index.js';
 export * from './resourcemanager/index.js';
 export * from './jobmaster/index.js';
 export * from './blob/index.js';
+export * from './rest/index.js';

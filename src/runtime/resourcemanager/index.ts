@@ -21,6 +21,7 @@ export {
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
   UnknownJobManagerError,
+  UnknownTaskExecutorError,
 } from './resource-manager-errors.js';
 export { WorkerRegistration } from './worker-registration.js';
 export * from './slotmanager/index.js';

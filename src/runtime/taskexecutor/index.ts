@@ -4,6 +4,7 @@
 
 export { TaskExecutor } from './task-executor.js';
 export type { TaskExecutorServices } from './task-executor.js';
+export { LogRing, kLogRingCapacity } from './log-ring.js';
 export { RegistrationTimeoutError, TaskExecutorFatalError } from './task-executor-errors.js';
 export type { FatalErrorHandler } from './fatal-error-handler.js';
 export { TaskExecutorToResourceManagerConnection } from './task-executor-to-resource-manager-connection.js';

@@ -50,6 +50,12 @@ export type {
 } from './task-manager-info.js';
 export type { JobResult, TaskStateChange } from './job-result.js';
 export type { JobEvent, JobResultMessage, JobSnapshot, TaskStateChangeMessage } from './job-events.js';
+export type {
+  ArchivedExecution,
+  ExceptionHistoryEntry,
+  ExecutionGraphInfo,
+  JobDetails,
+} from './job-details.js';
 export {
   fromJobResultMessage,
   fromTaskStateChangeMessage,
