@@ -1,6 +1,6 @@
 // The dashboard's style sheet, served at /dashboard.css.
 
-export const kDashboardCss = `:root { --bg: #f6f7f9; --fg: #1d2330; --muted: #687083; --line: #dde1e8; --accent: #3b6fd8;
+export const kDashboardCss: string = `:root { --bg: #f6f7f9; --fg: #1d2330; --muted: #687083; --line: #dde1e8; --accent: #3b6fd8;
   --ok: #2e9d5b; --bad: #d0453b; --warn: #d99a1e; font-family: system-ui, sans-serif; }
 body { margin: 0; background: var(--bg); color: var(--fg); }
 header { display: flex; align-items: baseline; gap: 1rem; padding: .8rem 1.5rem; background: #1d2330; color: #fff; }

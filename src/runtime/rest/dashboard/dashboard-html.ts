@@ -2,7 +2,7 @@
 // beside it (dashboard.js, dashboard.css): no build step and no CDN, so it loads
 // on a machine without internet. threadlink's own take on Flink's web UI.
 
-export const kDashboardHtml = `<!doctype html>
+export const kDashboardHtml: string = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -4,7 +4,7 @@
 // tasks and exceptions. Plain browser JavaScript, no framework. (No template
 // literals inside: this text is itself one.)
 
-export const kDashboardJs = `'use strict';
+export const kDashboardJs: string = `'use strict';
 (function () {
   var selectedJob = null;
   var refreshMs = 1000;
