@@ -15,7 +15,6 @@ import type { ResourceAllocator } from '../src/runtime/resourcemanager/resource-
 import { DispatcherResourceManagerComponent } from '../src/cluster/jobmanager/dispatcher-resource-manager-component.js';
 import { JobManagerControl } from '../src/cluster/jobmanager/job-manager-control.js';
 import { ResourceAllocatorGateway } from '../src/cluster/mini-cluster-protocol.js';
-import { RestEndpointServices } from '../src/runtime/rest/rest-endpoint-services.js';
 import type { RestServerEndpointConfiguration } from '../src/runtime/rest/web-monitor-endpoint.js';
 
 export interface JobManagerWorkerData {
@@ -52,8 +51,11 @@ export async function start(rpc: RpcService, data: JobManagerWorkerData): Promis
       }),
   });
   component.start();
+  // Loaded only when asked for, so a MiniCluster without a REST API does not pay for hono's start-up.
   const rest = data.rest
-    ? await RestEndpointServices.start({
+    ? await (
+        await import('../src/runtime/rest/rest-endpoint-services.js')
+      ).RestEndpointServices.start({
         rpcService: rpc,
         haServices,
         configuration: data.configuration,
