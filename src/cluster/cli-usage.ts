@@ -21,7 +21,9 @@ export const kUsage = `Usage: threadlink run <module> [options]      run a job a
 
 \`run\` starts an embedded cluster for its job, or with --jobmanager HOST:PORT
 submits it to a standalone cluster: one \`threadlink jobmanager\` and any number
-of \`threadlink taskmanager --jobmanager HOST:PORT\` processes.
+of \`threadlink taskmanager --jobmanager HOST:PORT\` processes. The jobmanager
+serves the REST API and a web dashboard on rest.port (default 8081);
+\`run --dashboard\` serves them for the embedded cluster.
 
 Every command takes --config <file>, a Flink config file. Flags override its
 keys, and its keys override the defaults.
@@ -109,7 +111,7 @@ Example:
   threadlink taskmanager --jobmanager 10.0.0.5:6123 --task-executors 4 --slots 2
 `;
 
-const kListUsage = `Usage: threadlink list --jobmanager <HOST:PORT> [options]
+const kListUsage = `Usage: threadlink list --jobmanager <HOST:PORT> | --rest <HOST:PORT> [options]
 
 Lists the cluster's jobs.
 
@@ -121,7 +123,7 @@ ${kConfigOption}
   -h, --help                print this help
 `;
 
-const kCancelUsage = `Usage: threadlink cancel <JOBID> --jobmanager <HOST:PORT> [options]
+const kCancelUsage = `Usage: threadlink cancel <JOBID> --jobmanager <HOST:PORT> | --rest <HOST:PORT> [options]
 
 Cancels a job of the cluster.
 
