@@ -29,11 +29,17 @@ export class ProcessCluster {
     this.unregister = cleanUpOnInterrupt(() => this.closeAsync());
   }
 
-  /** A directory and a config file (flat YAML of `config`) for the cluster's processes. */
-  static async create(config: Readonly<Record<string, ConfigValue>> = {}): Promise<ProcessCluster> {
+  /**
+   * A directory and a config file (flat YAML of `config`) for the cluster's
+   * processes; `config` may be made from the directory, to keep its paths there.
+   */
+  static async create(
+    config: Readonly<Record<string, ConfigValue>> | ((dir: string) => Record<string, ConfigValue>) = {},
+  ): Promise<ProcessCluster> {
     const dir = await mkdtemp(join(tmpdir(), 'threadlink-bench-cluster-'));
     const configFile = join(dir, 'config.yaml');
-    const yaml = Object.entries({ 'blob.storage.directory': join(dir, 'blobs'), ...config })
+    const keys = typeof config === 'function' ? config(dir) : config;
+    const yaml = Object.entries({ 'blob.storage.directory': join(dir, 'blobs'), ...keys })
       .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
       .join('\n');
     await writeFile(configFile, `${yaml}\n`);
