@@ -4,8 +4,11 @@
 //    start to the last slot report), against starting N bare workers;
 //  - failure detection: killing a TaskExecutor's worker until the ResourceManager
 //    has dropped it;
-//  - memory: process RSS growth per worker, and each worker's own V8 heap.
-// Prints tables and one JSON line of medians and ratios.
+//  - memory: process RSS growth per worker, and each worker's own V8 heap; and the
+//    RSS of a TaskExecutor that has run tasks (its warm task workers included),
+//    which is what a TaskExecutor costs in use.
+// Prints tables and one JSON line of medians and ratios, graded against the
+// project's goals (issue 11): startup_ratio_8 ≤ 1.5, busy_memory_ratio ≤ 2.5.
 
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +19,8 @@ const kRounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const kSizes = (process.env.BENCH_SIZES ?? '1,8,32').split(',').map(Number);
 const kMemoryWorkers = Number(process.env.BENCH_MEMORY_WORKERS ?? 8);
 const kBareWorker = new URL('./fixtures/bare-worker.js', import.meta.url);
+const kTinyModule = new URL('./tasks/tiny.js', import.meta.url).href;
+const kSlots = 1; // the default: a TaskExecutor thread and its slot's warm task worker
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -112,6 +117,30 @@ async function clusterMemory(n: number): Promise<Memory> {
   }
 }
 
+/** RSS growth per TaskExecutor (kSlots slots) after a job that used every slot: its task workers are warm. */
+async function busyClusterMemory(n: number): Promise<number> {
+  const cluster = await MiniCluster.start({ taskExecutors: 0, slotsPerTaskExecutor: kSlots });
+  try {
+    gc();
+    const before = process.memoryUsage().rss;
+    await Promise.all(Array.from({ length: n }, () => cluster.startTaskExecutor()));
+    await cluster.waitUntilTaskExecutorsRegistered(n);
+    const tasks = n * kSlots * 8;
+    await cluster.submitJob({
+      name: 'busy',
+      tasks: Array.from({ length: tasks }, (_, i) => ({ module: kTinyModule, export: 'add', args: [i, 1] })),
+    }).result;
+    gc();
+    return (process.memoryUsage().rss - before) / n / 2 ** 20;
+  } finally {
+    await cluster.closeAsync();
+  }
+}
+
+function spread(values: number[], digits = 1): string {
+  return `${round(Math.min(...values), digits)}–${round(Math.max(...values), digits)}`;
+}
+
 async function main(): Promise<void> {
   // Warm up module loading and the JIT on both sides.
   await bareStartup(2);
@@ -177,6 +206,29 @@ async function main(): Promise<void> {
   ]);
   summary.rssRatio = round(rssRatio);
   summary.heapRatio = round(heapRatio);
+
+  const busy: number[] = [];
+  const bareForBusy: number[] = [];
+  for (let r = 0; r < kRounds; r++) {
+    bareForBusy.push((await bareMemory(kMemoryWorkers)).rssPerWorkerMB);
+    busy.push(await busyClusterMemory(kMemoryWorkers));
+  }
+  const busyRatio = median(busy) / median(bareForBusy);
+  console.log(
+    `\nMemory of a TaskExecutor that has run tasks (${kSlots} slot, its task worker warm), ` +
+      `${kMemoryWorkers} of them, median of ${kRounds} rounds (spread min–max)`,
+  );
+  printTable([
+    {
+      measure: 'process RSS growth per worker (MB)',
+      'bare worker': `${round(median(bareForBusy), 1)} (${spread(bareForBusy)})`,
+      'busy TaskExecutor': `${round(median(busy), 1)} (${spread(busy)})`,
+      ratio: round(busyRatio),
+      'goal ≤ 2.5': busyRatio <= 2.5 ? 'met' : 'NOT met',
+    },
+  ]);
+  summary.busy_memory_ratio = round(busyRatio);
+  summary.startup_ratio_8 = summary.startupRatio_8 ?? Number.NaN;
   console.log(`\n${JSON.stringify({ bench: 'cluster', rounds: kRounds, ...summary })}`);
 }
 

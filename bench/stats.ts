@@ -16,3 +16,14 @@ export function printTable(rows: Record<string, string | number>[]): void {
 }
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** The smallest and largest value: the spread the benches print beside a median. */
+export function minMax(values: readonly number[]): { min: number; max: number } {
+  return { min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** `median (min–max)`, rounded, for a table cell. */
+export function medianAndSpread(values: readonly number[], digits = 1): string {
+  const { min, max } = minMax(values);
+  return `${round(median([...values]), digits)} (${round(min, digits)}–${round(max, digits)})`;
+}

@@ -8,7 +8,7 @@ import {
   findZooKeeperInstallation,
   kZooKeeperInstallHint,
   ZooKeeperServer,
-} from '../dist/test/support/zookeeper-server.js';
+} from '../dist/scripts/zookeeper-server.js';
 
 const { values } = parseArgs({
   options: { port: { type: 'string', default: '2181' }, 'data-dir': { type: 'string' } },

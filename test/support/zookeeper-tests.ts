@@ -8,7 +8,7 @@ import {
   kZooKeeperInstallHint,
   ZooKeeperServer,
   type ZooKeeperInstallation,
-} from './zookeeper-server.js';
+} from '../../scripts/zookeeper-server.js';
 
 export interface ZooKeeperServerHolder {
   readonly server: ZooKeeperServer;

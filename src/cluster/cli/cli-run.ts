@@ -8,6 +8,8 @@
 
 import type { Writable } from 'node:stream';
 import { Configuration } from '../../runtime/configuration/configuration.js';
+import { HighAvailabilityOptions } from '../../runtime/configuration/high-availability-options.js';
+import { HighAvailabilityMode } from '../../runtime/highavailability/high-availability-mode.js';
 import type { JobSpec } from '../../runtime/jobmaster/job-graph.js';
 import { InvalidJobError } from '../../runtime/jobmaster/job-master-errors.js';
 import type { CliRunCommand } from '../cli-arguments.js';
@@ -85,14 +87,18 @@ async function embeddedTarget(command: CliRunCommand): Promise<JobTarget> {
 
 async function remoteTarget(command: CliRunCommand): Promise<JobTarget> {
   const jobManager = formatHostPort(command.jobManager!);
-  const client: ClusterClient = await connectToCluster({
-    jobManager,
-    configuration: new Configuration(command.configuration.values),
-  });
+  const configuration = new Configuration(command.configuration.values);
+  const client: ClusterClient = await connectToCluster({ jobManager, configuration });
+  // Under ZooKeeper HA the leader, and so the address, may change while the job runs.
+  const quorum = HighAvailabilityMode.isHighAvailabilityModeActivated(configuration)
+    ? configuration.get(HighAvailabilityOptions.HA_ZOOKEEPER_QUORUM)
+    : undefined;
   return {
     submitJob: (spec) => client.submitJob(spec),
     closeAsync: () => client.closeAsync(),
-    description: `on the cluster at ${jobManager}`,
+    description: quorum
+      ? `on the cluster whose leader is in ZooKeeper ${quorum}`
+      : `on the cluster at ${jobManager}`,
   };
 }
 

@@ -30,6 +30,20 @@ import { JobListenerEndpoint } from './job-listener-endpoint.js';
 
 const log = getLogger('ClusterClient');
 
+/** Errors that say the Dispatcher leader is gone or no longer leads, not that the job is bad. */
+const kLeaderGoneCodes = new Set<unknown>([
+  'ERR_RECIPIENT_UNREACHABLE',
+  'ERR_RPC_CONNECTION',
+  'ERR_RPC_TIMEOUT',
+  'ERR_FENCING_TOKEN',
+  'ERR_ENDPOINT_NOT_STARTED',
+  'ERR_BLOB_SERVICE_CLOSED',
+]);
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 export interface ClusterClientOptions {
   readonly rpcService: RpcService;
   /** Where the Dispatcher leader is: a fixed address (standalone) or an election (HA). */
@@ -40,8 +54,13 @@ export interface ClusterClientOptions {
   readonly timeoutMs?: number;
   /** Readies a job for the Dispatcher at `dispatcherAddress` before it is submitted, e.g. uploads its task modules. */
   readonly prepareJob?: (jobGraph: JobGraph, dispatcherAddress: string) => Promise<JobGraph>;
-  /** Follow the jobs to the next Dispatcher leader when this one goes (ZooKeeper HA). Default false. */
+  /**
+   * Follow the jobs to the next Dispatcher leader when this one goes (ZooKeeper HA), and
+   * submit again to the next leader when a submission finds this one gone. Default false.
+   */
   readonly followLeaderChanges?: boolean;
+  /** How long to wait for a Dispatcher leader to be named. Default `timeoutMs`. */
+  readonly leaderTimeoutMs?: number;
   /** Runs once the client has closed, e.g. to close an RpcService it was given to own. */
   readonly onClosed?: () => Promise<void>;
 }
@@ -50,16 +69,26 @@ export class ClusterClient {
   private readonly timeoutMs: number;
   private readonly listener: JobListenerEndpoint;
   private readonly leader: DispatcherLeader;
+  private readonly leaderTimeoutMs: number;
+  /** Jobs whose submission has not been acknowledged yet: a new leader need not know them. */
+  private readonly submitting = new Set<JobID>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ClusterClientOptions) {
     this.timeoutMs = options.timeoutMs ?? options.rpcService.askTimeoutMs;
     this.listener = new JobListenerEndpoint(options.rpcService);
     this.listener.start();
-    this.leader = new DispatcherLeader(options.rpcService, options.dispatcherRetriever, {
-      leaderChanged: () => this.followAgain(),
-      leaderLost: (reason) => this.leaderLost(reason),
-    });
+    this.leaderTimeoutMs = options.leaderTimeoutMs ?? this.timeoutMs;
+    this.leader = new DispatcherLeader(
+      options.rpcService,
+      options.dispatcherRetriever,
+      {
+        leaderChanged: () => this.followAgain(),
+        leaderLost: (reason) => this.leaderLost(reason),
+      },
+      this.leaderTimeoutMs,
+      options.followLeaderChanges ?? false,
+    );
   }
 
   /**
@@ -77,10 +106,15 @@ export class ClusterClient {
       this.cancelJob(jobGraph.jobId),
     );
     this.listener.follow(client);
-    void this.submit(jobGraph).catch((error: unknown) => {
-      this.listener.forget(client.jobId);
-      client.abandon(error instanceof Error ? error : new Error(String(error)));
-    });
+    this.submitting.add(jobGraph.jobId);
+    void this.submit(jobGraph, client).then(
+      () => this.submitting.delete(jobGraph.jobId),
+      (error: unknown) => {
+        this.submitting.delete(jobGraph.jobId);
+        this.listener.forget(client.jobId);
+        client.abandon(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
     return client;
   }
 
@@ -132,17 +166,44 @@ export class ClusterClient {
     return this.closing;
   }
 
-  private async submit(jobGraph: JobGraph): Promise<void> {
-    const gateway = await this.leader.gateway();
-    const prepared = this.options.prepareJob
-      ? await this.options.prepareJob(jobGraph, gateway.getAddress())
-      : jobGraph;
-    await gateway.submitJob(prepared, this.listener.getAddress(), this.timeoutMs);
+  private async submit(jobGraph: JobGraph, client: JobClient): Promise<void> {
+    // Under HA a leader that dies during the submission is not the end of it: the
+    // next leader either recovered the job (it was stored) or never heard of it.
+    const deadline = Date.now() + this.leaderTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let address: string | undefined;
+      try {
+        const gateway = await this.leader.gateway();
+        address = gateway.getAddress();
+        const prepared = this.options.prepareJob
+          ? await this.options.prepareJob(jobGraph, address)
+          : jobGraph;
+        try {
+          await gateway.submitJob(prepared, this.listener.getAddress(), this.timeoutMs);
+        } catch (error) {
+          if (attempt === 0 || codeOf(error) !== 'ERR_DUPLICATE_JOB') throw error;
+          // An earlier attempt reached a leader that stored the job: this one recovered it.
+          client.applySnapshot(
+            await gateway.subscribeToJob(jobGraph.jobId, this.listener.getAddress(), this.timeoutMs),
+          );
+        }
+        return;
+      } catch (error) {
+        const retry =
+          this.options.followLeaderChanges && kLeaderGoneCodes.has(codeOf(error)) && Date.now() < deadline;
+        if (!retry) throw error;
+        log.info(
+          `Submitting job ${jobGraph.jobId} failed (${messageOf(error)}); submitting it to the next Dispatcher leader.`,
+        );
+        if (address !== undefined) this.leader.forget(address);
+      }
+    }
   }
 
   /** A new Dispatcher leader: follow every unfinished job there again, from its snapshot. */
   private followAgain(): void {
     for (const client of this.listener.following()) {
+      if (this.submitting.has(client.jobId)) continue; // submit() takes it to the new leader
       void this.leader
         .gateway()
         .then((gateway) => gateway.subscribeToJob(client.jobId, this.listener.getAddress(), this.timeoutMs))
@@ -150,7 +211,7 @@ export class ClusterClient {
           (snapshot) => client.applySnapshot(snapshot),
           (error: unknown) => {
             // The new leader has neither the job nor its result: it was never stored, so it is gone.
-            if ((error as { code?: unknown } | null)?.code === 'ERR_JOB_NOT_FOUND') {
+            if (codeOf(error) === 'ERR_JOB_NOT_FOUND') {
               this.listener.forget(client.jobId);
               client.abandon(error as Error);
               return;

@@ -13,6 +13,7 @@ import { BlobServerGateway } from '../../runtime/blob/blob-server-gateway.js';
 import { uploadTaskModules } from '../../runtime/blob/job-artifacts.js';
 import type { ConfigValue } from '../../runtime/configuration/config-option.js';
 import { Configuration } from '../../runtime/configuration/configuration.js';
+import { HighAvailabilityOptions } from '../../runtime/configuration/high-availability-options.js';
 import { JobManagerOptions } from '../config/entrypoint-options.js';
 import { parseHostPort } from '../config/network-address.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
@@ -51,6 +52,13 @@ export async function connectToCluster(options: ConnectToClusterOptions = {}): P
     dispatcherRetriever: haServices.getDispatcherLeaderRetriever(),
     resourceManagerRetriever: () => haServices.getResourceManagerLeaderRetriever(),
     followLeaderChanges: leadersChange,
+    // A killed leader stays named in ZooKeeper until its session expires; its successor comes after.
+    ...(leadersChange
+      ? {
+          leaderTimeoutMs:
+            configuration.get(HighAvailabilityOptions.ZOOKEEPER_SESSION_TIMEOUT) + rpc.askTimeoutMs,
+        }
+      : {}),
     prepareJob: async (jobGraph, dispatcherAddress) => {
       const blobServer = await rpc.connect(blobServerBeside(dispatcherAddress), BlobServerGateway);
       return { ...jobGraph, tasks: await uploadTaskModules(blobServer, jobGraph.jobId, jobGraph.tasks) };

@@ -32,6 +32,13 @@ export class DispatcherLeader {
     private readonly rpcService: RpcService,
     private readonly retriever: LeaderRetrievalService,
     private readonly listener: DispatcherLeaderListener,
+    /** How long a call waits for a leader to be named (under HA: until a dead one's session expires). */
+    private readonly leaderTimeoutMs: number = rpcService.askTimeoutMs,
+    /**
+     * Under HA a leader that cannot be reached is waited out, since ZooKeeper still names
+     * a killed leader until its session expires; a fixed address is dialled again instead.
+     */
+    private readonly forgetUnreachable = false,
   ) {
     retriever.start({
       notifyLeaderAddress: (address, sessionId) => this.leaderRetrieved(address, sessionId),
@@ -39,17 +46,30 @@ export class DispatcherLeader {
     });
   }
 
-  /** A gateway to the current leader, waiting up to the RpcService's ask timeout for one. */
+  /** A gateway to the current leader, waiting up to `leaderTimeoutMs` for one. */
   async gateway(): Promise<DispatcherGateway> {
     if (this.closed) throw new ClusterClientError('The cluster client is closed.');
-    if (!this.leader) await this.awaitLeader(this.rpcService.askTimeoutMs);
+    if (!this.leader) await this.awaitLeader(this.leaderTimeoutMs);
     const leader = this.leader as Leader;
     leader.gateway ??= this.rpcService.connectFenced(leader.address, leader.sessionId, DispatcherGateway);
-    // A failed connect is not kept: the next call connects again.
+    // A failed connect is not kept: the next call connects again, or waits for the next leader.
     leader.gateway.catch(() => {
-      if (this.leader === leader) leader.gateway = undefined;
+      if (this.leader !== leader) return;
+      if (this.forgetUnreachable) this.forget(leader.address);
+      else leader.gateway = undefined;
     });
     return leader.gateway;
+  }
+
+  /**
+   * The leader at `address` did not answer: wait for the next one. ZooKeeper still
+   * names a killed leader until its session expires, and may never say so again.
+   */
+  forget(address: string): void {
+    const leader = this.leader;
+    if (leader?.address !== address) return;
+    leader.unwatch();
+    this.leader = undefined;
   }
 
   close(): void {

@@ -39,9 +39,17 @@ export async function resolveTaskInvokable(
   blobService: PermanentBlobService,
 ): Promise<TaskInvokable> {
   if (!isBlobModule(invokable.module)) return invokable;
-  const key = blobKeyOfModule(invokable.module);
-  const path = await blobService.getFile(jobId, key);
-  return { ...invokable, module: pathToFileURL(await asEsModuleFile(path)).href };
+  return { ...invokable, module: await resolveBlobModule(jobId, invokable.module, blobService) };
+}
+
+/** The file: URL of the local copy of `blob:<key>`, fetched through `blobService` for the job. */
+export async function resolveBlobModule(
+  jobId: JobID,
+  module: string,
+  blobService: PermanentBlobService,
+): Promise<string> {
+  const path = await blobService.getFile(jobId, blobKeyOfModule(module));
+  return pathToFileURL(await asEsModuleFile(path)).href;
 }
 
 /**

@@ -61,7 +61,7 @@ import { SlotOffers } from './slot-offers.js';
 import { SlotWorkers } from './slot-workers.js';
 import { Task } from './task/task.js';
 import { checkTaskSubmission } from './task/task-submission-checks.js';
-import { taskCodePreparation, type TaskBlobService } from './task/task-code.js';
+import { TaskCode, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
 
 const log = getLogger('TaskExecutor');
@@ -117,6 +117,7 @@ export class TaskExecutor
   private readonly jobTable = new JobTable();
   private readonly slotOffers: SlotOffers;
   private readonly jobLeaders: JobLeaderConnections;
+  private readonly taskCode: TaskCode;
   private stopping = false;
   private jobLeaderServiceStopped = false;
   /** Recent log lines, for requestLogLines (the REST API's TaskManager log). */
@@ -131,6 +132,7 @@ export class TaskExecutor
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
     this.slotWorkers = new SlotWorkers(services.taskSlotWorkerEntry ?? kTaskSlotWorkerEntry, this.resourceId);
+    this.taskCode = new TaskCode(services.blobService, this.resourceId);
     this.taskSlotTable = new TaskSlotTable<Task>({
       numberSlots: this.configuration.numberSlots,
       totalResourceProfile: this.totalResourceProfile,
@@ -286,7 +288,7 @@ export class TaskExecutor
         throw new SlotAllocationError('Could not create new job.', { cause });
       }
       this.jobTable.add(jobId);
-      this.services.blobService?.registerJob(jobId);
+      this.taskCode.registerJob(jobId);
     }
     if (this.jobTable.getConnection(jobId)) this.slotOffers.offer(jobId);
     return Promise.resolve(Acknowledge);
@@ -322,12 +324,7 @@ export class TaskExecutor
     const { allocationId, executionId } = tdd;
     const connection = checkTaskSubmission(tdd, jobMasterId, this.jobTable, this.taskSlotTable);
     const slotWorker = this.slotWorkers.of(this.taskSlotTable.getIndexOf(allocationId));
-    const task = new Task(
-      tdd,
-      slotWorker,
-      connection.taskManagerActions,
-      taskCodePreparation(tdd, this.services.blobService, this.resourceId),
-    );
+    const task = new Task(tdd, slotWorker, connection.taskManagerActions, this.taskCode.preparation(tdd));
     let added: boolean;
     try {
       added = this.taskSlotTable.addTask(task);
@@ -462,7 +459,7 @@ export class TaskExecutor
       this.freeSlotInternal(allocationId, cause);
     }
     this.jobLeaderService.removeJob(jobId);
-    this.services.blobService?.releaseJob(jobId);
+    this.taskCode.releaseJob(jobId);
   }
 
   // ------------------------------------------------------------------ tasks

@@ -15,7 +15,7 @@ import { ZooKeeperHaServices } from '../../../src/runtime/highavailability/zooke
 import { Configuration } from '../../../src/runtime/configuration/configuration.js';
 import type { ClusterProcess } from '../../support/cluster-process.js';
 import { eventuallyAsync } from '../../support/eventually-async.js';
-import { ZooKeeperServer } from '../../support/zookeeper-server.js';
+import { ZooKeeperServer } from '../../../scripts/zookeeper-server.js';
 import { useZooKeeperServer } from '../../support/zookeeper-tests.js';
 import { freePort, kClusterTasks, TestingCluster } from './testing-cluster.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ClusterClient } from '../../../src/cluster/client/cluster-client.js';
 import { connectToCluster } from '../../../src/cluster/client/connect-to-cluster.js';
 import type { ConfigValue } from '../../../src/runtime/configuration/config-option.js';
-import { ClusterProcess } from '../../support/cluster-process.js';
+import { startClusterProcess, type ClusterProcess } from '../../support/cluster-process.js';
 import { eventuallyAsync } from '../../support/eventually-async.js';
 
 export const kClusterTasks = new URL('../../fixtures/tasks/cluster-tasks.js', import.meta.url).href;
@@ -149,7 +149,7 @@ export class TestingCluster {
   }
 
   private start(args: readonly string[], env: NodeJS.ProcessEnv): ClusterProcess {
-    const started = ClusterProcess.start(args, { env, cwd: this.dir });
+    const started = startClusterProcess(args, { env, cwd: this.dir });
     this.processes.push(started);
     return started;
   }

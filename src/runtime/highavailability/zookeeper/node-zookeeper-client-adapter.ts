@@ -108,6 +108,34 @@ export function shutDownLibraryClient(handle: nzc.Client, spinDelayMs: number): 
   });
 }
 
+const kWatcherKinds = ['dataWatchers', 'existenceWatchers', 'childWatchers'] as const;
+
+/**
+ * Drops `watcher` from the library's watchers of `path`, on this side only: the
+ * library has no removeWatches (ZooKeeper 3.6's, with local=true, which Curator's
+ * WatcherRemovalManager uses when a recipe closes), and keeps a watcher until its
+ * watch fires. A watch left on the server fires once more, to no one.
+ */
+export function removeLibraryWatcher(handle: nzc.Client, path: string, watcher: nzc.Watcher): void {
+  const manager = handle.connectionManager.watcherManager;
+  for (const kind of kWatcherKinds) {
+    const emitter = manager[kind][path];
+    if (!emitter) continue;
+    emitter.removeListener('notification', watcher);
+    // An empty entry would still be set again on the server after a reconnect.
+    if (emitter.listenerCount('notification') === 0) delete manager[kind][path];
+  }
+}
+
+/** How many watchers the library holds on `path`, of every kind. */
+export function libraryWatcherCount(handle: nzc.Client, path: string): number {
+  const manager = handle.connectionManager.watcherManager;
+  return kWatcherKinds.reduce(
+    (sum, kind) => sum + (manager[kind][path]?.listenerCount('notification') ?? 0),
+    0,
+  );
+}
+
 /** ZooKeeper watchers as library watchers; the same function is wrapped once, so a watch set twice fires once. */
 export class LibraryWatchers {
   private readonly wrapped = new WeakMap<Watcher, nzc.Watcher>();
@@ -116,6 +144,11 @@ export class LibraryWatchers {
     private readonly isClosed: () => boolean,
     private readonly onError: (error: unknown) => void,
   ) {}
+
+  /** The library watcher `watcher` was wrapped into, if it was. */
+  libraryWatcherOf(watcher: Watcher): nzc.Watcher | undefined {
+    return this.wrapped.get(watcher);
+  }
 
   wrap(watcher: Watcher | undefined): nzc.Watcher | undefined {
     if (!watcher) return undefined;

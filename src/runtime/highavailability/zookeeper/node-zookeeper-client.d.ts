@@ -1,7 +1,8 @@
 // Types for the parts of node-zookeeper-client 1.x that ZooKeeperClient uses; the
 // package ships none. Nothing but zookeeper-client.ts may import the library, so these
 // declarations stay as small as that one file needs. The `connectionManager` fields are
-// the library's internals, used only to end a connection that close() alone would not.
+// the library's internals, used only to end a connection that close() alone would not,
+// and to drop the watchers of a closed watch that the library has no call to remove.
 
 declare module 'node-zookeeper-client' {
   import type { EventEmitter } from 'node:events';
@@ -42,7 +43,15 @@ declare module 'node-zookeeper-client' {
       state: number;
       socket: Socket | undefined;
       connectTimeoutHandler: ReturnType<typeof setTimeout> | null;
+      readonly watcherManager: WatcherManager;
       setState(state: number): void;
+    }
+
+    /** The watchers of each path, one EventEmitter ('notification') per path and kind. */
+    interface WatcherManager {
+      readonly dataWatchers: Record<string, EventEmitter | undefined>;
+      readonly existenceWatchers: Record<string, EventEmitter | undefined>;
+      readonly childWatchers: Record<string, EventEmitter | undefined>;
     }
 
     type Watcher = (event: Event) => void;

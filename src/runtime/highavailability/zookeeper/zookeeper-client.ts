@@ -29,7 +29,9 @@ import { ClientTimers, type ClientTimer } from './client-timers.js';
 import {
   LibraryWatchers,
   kLibraryConnecting,
+  libraryWatcherCount,
   parentOf,
+  removeLibraryWatcher,
   shutDownLibraryClient,
   toStat,
   toZooKeeperError,
@@ -207,6 +209,21 @@ export class ZooKeeperClient {
         handle.getChildren(path, wrapped, (error, children) => done(error, children)),
       ),
     );
+  }
+
+  /**
+   * Forgets `watcher` on `path` (data, existence and children watches), so that a
+   * closed reader of a node leaves nothing behind while the node stays unchanged.
+   * Mirrors Curator's WatcherRemovalManager.removeWatchers() on a recipe's close.
+   */
+  removeWatcher(path: string, watcher: Watcher): void {
+    const wrapped = this.watchers.libraryWatcherOf(watcher);
+    if (wrapped) removeLibraryWatcher(this.handle, path, wrapped);
+  }
+
+  /** How many watchers this client holds on `path`: diagnostics, and the tests of removeWatcher. */
+  watcherCount(path: string): number {
+    return libraryWatcherCount(this.handle, path);
   }
 
   /** Runs `ops` atomically (ZooKeeper's multi); rejects with the first failing op's error. */

@@ -47,6 +47,16 @@ export class ZooKeeperLeaderRetrievalDriver implements LeaderRetrievalDriver {
     if (!this.running) return;
     this.running = false;
     this.removeConnectionListener();
+    this.forgetWatches();
+  }
+
+  /**
+   * A closed driver's watch would otherwise stay in the client until the node
+   * changes: a client that retrieves a leader per call (ClusterClient's
+   * listTaskManagers) piled up one per call in a steady cluster.
+   */
+  private forgetWatches(): void {
+    this.client.removeWatcher(this.retrievalPath, this.onWatchedEvent);
   }
 
   private handleStateChange(state: ConnectionState): void {
@@ -80,6 +90,8 @@ export class ZooKeeperLeaderRetrievalDriver implements LeaderRetrievalDriver {
     this.client.getData(this.retrievalPath, this.onWatchedEvent).then(
       ({ data }) => {
         if (current()) this.report(data);
+        // The watch of a read that was under way at close was set after close removed the others.
+        else if (!this.running) this.forgetWatches();
       },
       async (error: unknown) => {
         if (!current()) return;
@@ -87,7 +99,10 @@ export class ZooKeeperLeaderRetrievalDriver implements LeaderRetrievalDriver {
         // No leader yet: watch for the node to appear.
         try {
           const stat = await this.client.exists(this.retrievalPath, this.onWatchedEvent);
-          if (!current()) return;
+          if (!current()) {
+            if (!this.running) this.forgetWatches();
+            return;
+          }
           if (stat) this.retrieveLeaderInformation();
           else this.eventHandler.notifyLeaderAddress(kEmptyLeaderInformation);
         } catch (existsError) {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { eventuallyAsync } from '../../../support/eventually-async.js';
 import { useZooKeeperServer } from '../../../support/zookeeper-tests.js';
-import type { ZooKeeperServer } from '../../../support/zookeeper-server.js';
+import type { ZooKeeperServer } from '../../../../scripts/zookeeper-server.js';
 import { RecordingLeaderListener } from '../testing-leader.js';
 import {
   confirmingContender,

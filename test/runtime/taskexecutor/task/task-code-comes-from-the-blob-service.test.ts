@@ -1,9 +1,10 @@
 // A task whose module is `blob:<key>` gets its code from the TaskExecutor's blob
 // service: the job is registered there when it enters the TaskExecutor and
 // released when it leaves, the module is fetched before the slot worker sees
-// the task, and a fetch that fails, or no blob service at all, fails the task
-// with the cause. Flink's Task downloads its jars through the
-// PermanentBlobService (LibraryCacheManager) in the same place, before invoke.
+// the task, once per job for all its tasks, and a fetch that fails, or no blob
+// service at all, fails the task with the cause. Flink's Task downloads its
+// jars through the PermanentBlobService (LibraryCacheManager) in the same
+// place, before invoke, and resolves a job's class loader once per lease.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,27 @@ describe('TaskExecutor: task code from the blob service', () => {
     // The warm worker keys its module cache per job with a query string.
     expect(result.url.split('?')[0]).to.equal(`file://${join(dir, `blob_${kKey}.mjs`)}`);
     expect(blobs.calls).to.deep.equal([`register ${bed.jobId}`, `get ${bed.jobId} ${kKey}`]);
+  });
+
+  it("fetches a job's module once for all the job's tasks, and again for the next job", async () => {
+    const jobId = bed.jobId;
+    for (let i = 0; i < 3; i++) await bed.resultOf(invokable(`blob:${kKey}`, 'add', i, 1));
+    expect(blobs.calls).to.deep.equal([`register ${jobId}`, `get ${jobId} ${kKey}`]);
+    await bed.nextJob();
+    await bed.resultOf(invokable(`blob:${kKey}`, 'add', 1, 1));
+    expect(blobs.calls.filter((call) => call.startsWith('get'))).to.deep.equal([
+      `get ${jobId} ${kKey}`,
+      `get ${bed.jobId} ${kKey}`,
+    ]);
+  });
+
+  it("fetches again for the job's next task after a fetch failed", async () => {
+    const answer = blobs.answer;
+    blobs.answer = () => Promise.reject(new BlobNotFoundError(`No blob ${kKey}.`));
+    expect((await bed.run(invokable(`blob:${kKey}`, 'add', 1, 1))).state).to.equal('FAILED');
+    blobs.answer = answer;
+    expect(((await bed.resultOf(invokable(`blob:${kKey}`, 'add', 2, 2))) as { sum: number }).sum).to.equal(4);
+    expect(blobs.calls.filter((call) => call.startsWith('get'))).to.have.length(2);
   });
 
   it('releases the job when its last slot is freed', async () => {

@@ -1,5 +1,5 @@
 // Runs a real standalone ZooKeeper server (Debian's `zookeeper` package, or an
-// Apache tarball) as a child process on 127.0.0.1, for tests and `npm run zookeeper`.
+// Apache tarball) as a child process on 127.0.0.1, for tests, benches and `npm run zookeeper`.
 // It can be stopped and started again on the same port and data directory, which is
 // how tests take ZooKeeper away for a while; the child is always killed by pid.
 
