@@ -46,9 +46,12 @@ export class ProcessCluster {
     return new ProcessCluster(dir, configFile);
   }
 
-  /** Starts `threadlink jobmanager` (port 0: a free one) and resolves with its address once it listens. */
+  /**
+   * Starts `threadlink jobmanager` (port 0: a free one) and resolves with its address once it listens.
+   * Its REST API takes a free port too: two jobmanagers (bench:failover) would clash on 8081.
+   */
   async startJobManager(port = 0): Promise<{ process: ClusterProcess; address: string }> {
-    const jm = this.start(['jobmanager', '--host', '127.0.0.1', '--port', String(port)]);
+    const jm = this.start(['jobmanager', '--host', '127.0.0.1', '--port', String(port), '--rest-port', '0']);
     const [, address] = (await jm.waitFor(/listening at (\S+:\d+)/)) as RegExpMatchArray;
     return { process: jm, address: address! };
   }
