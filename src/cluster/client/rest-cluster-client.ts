@@ -62,7 +62,8 @@ export class RestClusterClient {
     return new Promise((resolve, reject) => {
       const req = request(
         url,
-        { method, timeout: this.timeoutMs, ...(this.trustCert ? { ca: this.trustCert } : {}) },
+        // agent: false, one connection per call: a CLI makes one or two, and keeps none alive.
+        { method, timeout: this.timeoutMs, agent: false, ...(this.trustCert ? { ca: this.trustCert } : {}) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -9,7 +9,7 @@ export type { RestEndpointServicesOptions } from './rest-endpoint-services.js';
 export { createRestApp } from './rest-routes.js';
 export type { RestGateways } from './rest-gateways.js';
 export { LeaderGatewayRetriever } from './leader-gateway-retriever.js';
-export { BadRequestError, RestHandlerError } from './rest-errors.js';
+export { BadRequestError, RestHandlerError, RestServerError } from './rest-errors.js';
 export type { ClusterOverviewWithVersion } from './messages/cluster-overview.js';
 export type {
   TaskManagerInfoBody,

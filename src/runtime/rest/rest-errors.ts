@@ -26,7 +26,12 @@ export class BadRequestError extends RestHandlerError {
   }
 }
 
-registerErrorClasses(RestHandlerError, BadRequestError);
+/** The REST endpoint could not listen (the port is taken, the address is not this host's). */
+export class RestServerError extends FlinkError {
+  static override readonly code = 'ERR_REST_SERVER';
+}
+
+registerErrorClasses(RestHandlerError, BadRequestError, RestServerError);
 
 /** Runtime error codes that mean "no such thing" to a REST client. */
 const kNotFoundCodes = new Set(['ERR_JOB_NOT_FOUND', 'ERR_UNKNOWN_TASK_EXECUTOR']);

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { getLogger } from '../../actor/logger.js';
+import { RestServerError } from './rest-errors.js';
 import type { RestGateways } from './rest-gateways.js';
 import { createRestApp } from './rest-routes.js';
 
@@ -53,9 +54,17 @@ export class WebMonitorEndpoint {
         : createAdaptorServer({ fetch: app.fetch })
     ) as Server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const failed = (cause: Error) =>
+        reject(
+          new RestServerError(
+            `The REST endpoint could not listen on ${configuration.bindAddress}:${configuration.port} ` +
+              `(rest.bind-address, rest.port): ${cause.message}`,
+            { cause },
+          ),
+        );
+      server.once('error', failed);
       server.listen(configuration.port, configuration.bindAddress, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });

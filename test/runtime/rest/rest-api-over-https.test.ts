@@ -61,13 +61,32 @@ describe('The REST API over HTTPS (security.ssl.rest.*)', () => {
 
     // Plain HTTP to the TLS port gets no answer that parses as HTTP.
     const plain = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/overview' }, (res) =>
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/overview', agent: false }, (res) =>
         resolve(String(res.statusCode)),
       );
       req.on('error', (error) => resolve(error.message));
       req.end();
     });
     expect(plain).to.not.equal('200');
+  });
+
+  it('says which port it could not listen on when the port is taken', async () => {
+    const port = Number(new URL(endpoint!.getRestBaseUrl()).port);
+    const gateways = {
+      dispatcher: () => Promise.reject(new Error('unused')),
+      resourceManager: () => Promise.reject(new Error('unused')),
+      configuration: {},
+      timeoutMs: 1_000,
+    };
+    await WebMonitorEndpoint.start(gateways, { bindAddress: '127.0.0.1', port }).then(
+      () => expect.fail('the port is taken'),
+      (error: Error & { code?: string }) => {
+        expect(error.code).to.equal('ERR_REST_SERVER');
+        expect(error.message).to.match(
+          new RegExp(`could not listen on 127\\.0\\.0\\.1:${port} .*EADDRINUSE`),
+        );
+      },
+    );
   });
 
   it('refuses to start when TLS is on without a key and certificate', () => {
