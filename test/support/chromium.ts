@@ -16,16 +16,18 @@ export function chromiumRequired(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 /** In a `before` hook: fails the block when Chromium is required and missing, skips it when only missing. */
-export function requireChromium(context: Mocha.Context): void {
-  if (existsSync(kChromiumPath)) return;
-  if (chromiumRequired()) {
+export function requireChromium(
+  context: Pick<Mocha.Context, 'skip'>,
+  path = kChromiumPath,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (existsSync(path)) return;
+  if (chromiumRequired(env)) {
     throw new Error(
-      `Chromium is required here (CI or THREADLINK_REQUIRE_CHROMIUM=1) but ${kChromiumPath} is missing: ${kChromiumInstallHint}.`,
+      `Chromium is required here (CI or THREADLINK_REQUIRE_CHROMIUM=1) but ${path} is missing: ${kChromiumInstallHint}.`,
     );
   }
-  console.log(
-    `      (Chromium not found at ${kChromiumPath}, skipping the browser test: ${kChromiumInstallHint}.)`,
-  );
+  console.log(`      (Chromium not found at ${path}, skipping the browser test: ${kChromiumInstallHint}.)`);
   context.skip();
 }
 
