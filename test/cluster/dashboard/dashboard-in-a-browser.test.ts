@@ -1,8 +1,8 @@
 // The dashboard in a real headless browser (Debian's Chromium through
-// playwright-core): loaded while a job runs, it shows one row per
-// TaskManager and the job reaching FINISHED; its cancel button cancels a
-// running job, which the page then shows CANCELED. A screenshot is saved under
-// the test's temporary directory, as an artifact of the run.
+// playwright-core): loaded while a job runs, it shows one row per TaskManager,
+// the job reaching FINISHED, and a TaskManager's log on a click; its cancel
+// button cancels a running job, which the page then shows CANCELED. A
+// screenshot is saved under the test's temporary directory, as an artifact.
 
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -55,6 +55,9 @@ describe('The dashboard in a headless browser', function () {
     await jobState(job.jobId).filter({ hasText: 'FINISHED' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-overview="TaskManagers"] .value').textContent()).to.equal('3');
     expect(await page.locator('[data-overview="Slots total"] .value').textContent()).to.equal('6');
+    // A TaskManager's log, fetched from its TaskExecutor through the ResourceManager.
+    await page.locator('#taskmanagers tbody tr').first().getByRole('button', { name: 'log' }).click();
+    await page.locator('#log').filter({ hasText: 'INFO' }).waitFor({ timeout: 5_000 });
   });
 
   it('cancels a running job with its button, and shows it CANCELED', async () => {
