@@ -211,11 +211,7 @@ export class ZooKeeperClient {
     );
   }
 
-  /**
-   * Forgets `watcher` on `path` (data, existence and children watches), so that a
-   * closed reader of a node leaves nothing behind while the node stays unchanged.
-   * Mirrors Curator's WatcherRemovalManager.removeWatchers() on a recipe's close.
-   */
+  /** Forgets `watcher` on `path`, as Curator's WatcherRemovalManager does on a recipe's close. */
   removeWatcher(path: string, watcher: Watcher): void {
     const wrapped = this.watchers.libraryWatcherOf(watcher);
     if (wrapped) removeLibraryWatcher(this.handle, path, wrapped);
@@ -233,9 +229,9 @@ export class ZooKeeperClient {
       this.call<void>('transaction', where, (done) => {
         let tx = handle.transaction();
         for (const op of ops) {
-          if (op.op === 'create') {
+          if (op.op === 'create')
             tx = tx.create(op.path, op.data, nzc.CreateMode[op.mode ?? CreateMode.PERSISTENT]);
-          } else if (op.op === 'check') tx = tx.check(op.path, op.version ?? -1);
+          else if (op.op === 'check') tx = tx.check(op.path, op.version ?? -1);
           else if (op.op === 'setData') tx = tx.setData(op.path, op.data, op.version ?? -1);
           else tx = tx.remove(op.path, op.version ?? -1);
         }
