@@ -1,8 +1,9 @@
 // The TaskExecutor's RPC interface, as the ResourceManager and the JobMaster see
 // it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint,
-// file and metric calls that threadlink has no use for.
+// file calls that threadlink has no use for; the metric query is requestMetricDump.
 
 import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
 import type {
@@ -68,6 +69,12 @@ export interface TaskExecutorGateway extends RpcGateway {
   disconnectResourceManager(cause: Error): void;
   /** Whether the TaskExecutor holds nothing a job still needs. */
   canBeReleased(): Promise<boolean>;
+  /**
+   * The metrics of the TaskExecutor's thread (its TaskManagerMetricGroup and
+   * the groups of its running tasks). Flink asks the TaskExecutor for its
+   * MetricQueryService's address and queries that; here the TaskExecutor answers.
+   */
+  requestMetricDump(timeoutMs: number): Promise<MetricDumpSnapshot>;
 }
 
 export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecutorGateway', {
@@ -82,4 +89,5 @@ export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecu
   disconnectJobManager: 'tell',
   disconnectResourceManager: 'tell',
   canBeReleased: 'ask',
+  requestMetricDump: { timeoutArg: 0 },
 });

@@ -10,16 +10,7 @@ import {
   type IntervalHistogram,
 } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-
-/** A thread's figures as plain data, e.g. in a TaskExecutor's heartbeat payload. */
-export interface ThreadStats {
-  readonly heapUsedBytes: number;
-  readonly heapTotalBytes: number;
-  /** Share of time the event loop was busy, 0 to 1, over the last sampled interval. */
-  readonly eventLoopUtilization: number;
-  /** 99th percentile of the event-loop delay, in ms, since the thread started measuring. */
-  readonly eventLoopDelayP99Ms: number;
-}
+import type { ThreadStats } from '../types/thread-stats.js';
 
 /** The interval over which event-loop utilization is taken; reads within it see the same figure. */
 const kUtilizationIntervalMs = 1_000;

@@ -62,6 +62,9 @@ import { Task } from './task/task.js';
 import { checkTaskSubmission } from './task/task-submission-checks.js';
 import { taskCodePreparation, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
+import { MetricRegistryImpl, type MetricRegistry } from '../metrics/metric-registry.js';
+import { TaskExecutorMetrics } from './task-executor-metrics.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -95,6 +98,12 @@ export interface TaskExecutorServices {
    * PermanentBlobService with its job reference counts). Without it such a task fails.
    */
   readonly blobService?: TaskBlobService;
+  /**
+   * Where the TaskExecutor's metrics are registered, one per thread as Flink's
+   * MetricRegistry is one per process. Default: a MetricRegistryImpl; a
+   * NoOpMetricRegistry switches metrics off.
+   */
+  readonly metricRegistry?: MetricRegistry;
 }
 
 export class TaskExecutor
@@ -116,6 +125,7 @@ export class TaskExecutor
   private readonly jobTable = new JobTable();
   private readonly slotOffers: SlotOffers;
   private readonly jobLeaders: JobLeaderConnections;
+  private readonly metrics: TaskExecutorMetrics;
   private stopping = false;
   private jobLeaderServiceStopped = false;
 
@@ -125,6 +135,8 @@ export class TaskExecutor
     this.resourceId = services.resourceId;
     this.configuration = services.configuration;
     this.delayed = this.mainThreadScheduler(services.scheduler);
+    const metricRegistry = services.metricRegistry ?? new MetricRegistryImpl();
+    this.metrics = new TaskExecutorMetrics(metricRegistry, services.resourceId, () => rpcService.metrics());
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
     this.slotWorkers = new SlotWorkers(services.taskSlotWorkerEntry ?? kTaskSlotWorkerEntry, this.resourceId);
@@ -156,6 +168,7 @@ export class TaskExecutor
         ...(services.hardwareDescription ? { hardwareDescription: services.hardwareDescription } : {}),
       }),
       slotReport: () => this.taskSlotTable.createSlotReport(this.resourceId),
+      threadStats: () => (metricRegistry.enabled ? this.metrics.threadStats() : undefined),
       isStopping: () => this.stopping,
       onFatalError: (error) => this.onFatalError(error),
     });
@@ -236,6 +249,7 @@ export class TaskExecutor
       await this.taskSlotTable.closeAsync();
     } finally {
       this.stopTaskExecutorServices();
+      this.metrics.close();
       await this.slotWorkers.closeAll();
     }
   }
@@ -330,6 +344,7 @@ export class TaskExecutor
       throw new TaskSubmissionError(`Could not submit task ${executionId}.`, { cause });
     }
     if (!added) throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
+    this.metrics.taskStarted(tdd);
     task.start();
   }
 
@@ -371,6 +386,14 @@ export class TaskExecutor
 
   disconnectResourceManager(cause: Error): void {
     if (!this.stopping) this.resourceManager.reconnect(cause);
+  }
+
+  /**
+   * This thread's metrics, as Flink's MetricQueryService answers a metric
+   * query (requestMetricQueryServiceAddress, then a query to that service).
+   */
+  requestMetricDump(): Promise<MetricDumpSnapshot> {
+    return Promise.resolve(this.metrics.dump());
   }
 
   /** No result partitions live here, so nothing keeps a TaskExecutor from being released. */
@@ -469,6 +492,7 @@ export class TaskExecutor
   ): void {
     if (isTerminalExecutionState(state.state) && this.taskSlotTable.getTask(task.executionId) === task) {
       this.taskSlotTable.removeTask(task.executionId);
+      this.metrics.taskEnded(task.executionId, state.state);
     }
     log.debug('Task', task.executionId, 'switched to', state.state);
     connection.stateUpdates.add(state);

@@ -17,7 +17,22 @@ export interface TaskManagerInfo {
   readonly numberAvailableSlots: number;
   /** Clock time of the last heartbeat from the TaskExecutor; 0 before the first. */
   readonly lastHeartbeat: number;
+  /**
+   * Milliseconds since that heartbeat; -1 before the first. lastHeartbeat is on
+   * the heartbeat clock (monotonic, per thread), so this is what a reader elsewhere can use.
+   */
+  readonly timeSinceLastHeartbeatMs: number;
   readonly totalResourceProfile: ResourceProfile;
+  /**
+   * The TaskExecutor thread's figures, as of its last heartbeat (they ride in the
+   * heartbeat payload, as Flink's slot report does); -1 before the first
+   * heartbeat or when the TaskExecutor's metrics are off.
+   */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Share of time the event loop was busy, 0 to 1, over about the second before the heartbeat. */
+  readonly eventLoopUtilization: number;
+  readonly eventLoopDelayP99Ms: number;
 }
 
 /** Mirrors TaskManagerRegistrationInformation: who registers at a JobMaster. */
