@@ -15,6 +15,9 @@ import { JobManagerOptions } from '../config/entrypoint-options.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
 import { createHighAvailability } from '../high-availability-services-utils.js';
 import { DispatcherResourceManagerComponent } from './dispatcher-resource-manager-component.js';
+import { createMetricDump } from '../../runtime/metrics/metric-query-service.js';
+import type { PrometheusReporter } from '../../runtime/metrics/prometheus/prometheus-reporter.js';
+import { startPrometheusReporterIfConfigured } from '../metrics-reporter-setup.js';
 
 const log = getLogger('JobManagerProcess');
 
@@ -25,6 +28,7 @@ export interface JobManagerProcessOptions {
 
 export class JobManagerProcess {
   private closing: Promise<void> | undefined;
+  private prometheusReporter: PrometheusReporter | undefined;
 
   private constructor(
     readonly rpcService: RpcService,
@@ -62,7 +66,17 @@ export class JobManagerProcess {
       });
       component.start();
       log.info(`The jobmanager listens at ${rpc.getAddress()}.`);
-      return new JobManagerProcess(rpc, blobServer, haServices, component);
+      const process = new JobManagerProcess(rpc, blobServer, haServices, component);
+      try {
+        // As in Flink, the jobmanager process serves its own metrics; each taskmanager serves its TaskExecutors'.
+        process.prometheusReporter = await startPrometheusReporterIfConfigured(configuration, async () => [
+          createMetricDump(component.metricRegistry),
+        ]);
+      } catch (error) {
+        await process.closeAsync().catch(() => {});
+        throw error;
+      }
+      return process;
     } catch (error) {
       await haServices?.closeAsync().catch(() => {});
       await rpc.closeAsync().catch(() => {});
@@ -75,9 +89,15 @@ export class JobManagerProcess {
     return this.rpcService.getAddress();
   }
 
+  /** The port of the Prometheus reporter, when metrics.reporter.prom.port is configured. */
+  getPrometheusReporterPort(): number | undefined {
+    return this.prometheusReporter?.port;
+  }
+
   /** Jobs end first (their JobMasters free their slots), then the ResourceManager, blobs, HA and transport. */
   closeAsync(): Promise<void> {
     this.closing ??= (async () => {
+      await this.prometheusReporter?.closeAsync();
       const results = await Promise.allSettled([this.component.closeAsync()]);
       results.push(...(await Promise.allSettled([this.blobServer.closeAsync()])));
       results.push(...(await Promise.allSettled([this.haServices.closeAsync()])));
