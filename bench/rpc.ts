@@ -6,6 +6,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { RpcService } from '../src/index.js';
 import { BenchGateway } from './fixtures/rpc-bench-endpoint.js';
+import { ThreadMetrics } from './fixtures/thread-metrics.js';
+import { alternatingModes, metricsCost, type MetricsCost } from './metrics-cost.js';
 import { median, printTable, round } from './stats.js';
 
 const kRounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -13,6 +15,8 @@ const kSequential = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const kPipelined = Number(process.env.BENCH_PIPELINED ?? 50_000);
 const kInFlight = 256;
 const kTells = Number(process.env.BENCH_TELLS ?? 200_000);
+/** How often the "metrics on" phases dump every thread's metrics, as a Prometheus scrape does (its default is 15 s). */
+const kScrapeMs = Number(process.env.BENCH_SCRAPE_MS ?? 1000);
 
 type Echo = (value: number) => Promise<number>;
 
@@ -51,6 +55,59 @@ async function pipelined(echo: Echo, n: number, inFlight: number): Promise<numbe
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   return n / ((performance.now() - started) / 1000);
+}
+
+/**
+ * threadlink's asks and tells with metrics on and off, alternating in the same
+ * run: "on" gives main and both workers a metric registry with the status
+ * metrics (event-loop delay sampler included) and dumps all three every
+ * kScrapeMs; "off" has none. The actor system's integer counters are always on.
+ */
+async function metricsOnOff(
+  rpc: RpcService,
+  gateways: readonly BenchGateway[],
+  peerAddress: string,
+): Promise<Record<string, MetricsCost>> {
+  const local = new ThreadMetrics(rpc, 'main');
+  const gatewayA = gateways[0]!;
+  const samples: Record<string, { on: number[]; off: number[] }> = {};
+  const add = (key: string, on: boolean, value: number) => {
+    samples[key] ??= { on: [], off: [] };
+    samples[key][on ? 'on' : 'off'].push(value);
+  };
+  for (let r = 0; r < kRounds; r++) {
+    for (const on of alternatingModes(r)) {
+      local.set(on);
+      await Promise.all(gateways.map((gateway) => gateway.setMetrics(on)));
+      const scrape = on
+        ? setInterval(() => {
+            local.dump();
+            for (const gateway of gateways) gateway.dumpMetrics().catch(() => {});
+          }, kScrapeMs)
+        : undefined;
+      try {
+        add('rtt', on, await sequential((v) => gatewayA.echo(v), kSequential));
+        add('pipelined', on, await pipelined((v) => gatewayA.echo(v), kPipelined, kInFlight));
+        const before = await gatewayA.counted();
+        const started = performance.now();
+        for (let i = 0; i < kTells; i++) gatewayA.count(1);
+        const after = await gatewayA.counted();
+        if (after - before !== kTells) throw new Error(`lost tells: ${after - before} of ${kTells}`);
+        add('tells', on, kTells / ((performance.now() - started) / 1000));
+        add('workerToWorker', on, await gatewayA.askPeer(peerAddress, kSequential));
+      } finally {
+        clearInterval(scrape);
+      }
+    }
+  }
+  local.set(false);
+  await Promise.all(gateways.map((gateway) => gateway.setMetrics(false)));
+  return {
+    rtt: metricsCost(samples.rtt!.on, samples.rtt!.off, false),
+    pipelined: metricsCost(samples.pipelined!.on, samples.pipelined!.off, true),
+    tells: metricsCost(samples.tells!.on, samples.tells!.off, true),
+    workerToWorker: metricsCost(samples.workerToWorker!.on, samples.workerToWorker!.off, false),
+  };
 }
 
 async function main(): Promise<void> {
@@ -147,8 +204,36 @@ async function main(): Promise<void> {
       met: goals[ratio as keyof typeof goals] ? 'yes' : 'no',
     })),
   );
+  const gatewayB = await rpc.connect(b!.result as string, BenchGateway);
+  const costs = await metricsOnOff(rpc, [gatewayA, gatewayB], b!.result as string);
+  const units = { rtt: 'µs', pipelined: 'calls/s', tells: 'tells/s', workerToWorker: 'µs' } as const;
   console.log(
-    JSON.stringify({ bench: 'rpc', rounds: kRounds, node: process.version, medians: m, ratios, goals }),
+    `\nMetrics on vs off (same run, ${kRounds} alternating rounds each, medians; "on" dumps every thread every ${kScrapeMs} ms)`,
+  );
+  printTable(
+    Object.entries(costs).map(([measure, cost]) => ({
+      measure: `${measure} (${units[measure as keyof typeof units]})`,
+      on: round(cost.on, measure === 'rtt' || measure === 'workerToWorker' ? 2 : 0),
+      off: round(cost.off, measure === 'rtt' || measure === 'workerToWorker' ? 2 : 0),
+      'spread on %': cost.spreadOnPct,
+      'spread off %': cost.spreadOffPct,
+      'cost %': cost.costPct,
+    })),
+  );
+  // One figure for the hot path: the median of the four measures' costs (each is noisy on its own).
+  const metricsCostPct = round(median(Object.values(costs).map((cost) => cost.costPct)), 2);
+  console.log(`  metrics cost: ${metricsCostPct}% (goal < 5%: ${metricsCostPct < 5 ? 'met' : 'NOT met'})`);
+  console.log(
+    JSON.stringify({
+      bench: 'rpc',
+      rounds: kRounds,
+      node: process.version,
+      medians: m,
+      ratios,
+      goals,
+      metrics_cost_rpc_pct: metricsCostPct,
+      metrics_cost_rpc: costs,
+    }),
   );
 
   comlinkChannel.port1.close();
