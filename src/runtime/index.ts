@@ -18,3 +18,4 @@ export * from './taskexecutor/index.js';
 export * from './resourcemanager/index.js';
 export * from './jobmaster/index.js';
 export * from './blob/index.js';
+export * from './metrics/index.js';

@@ -17,6 +17,7 @@ export {
   JobManagerHeartbeatTimeoutError,
   JobManagerUnreachableError,
   ResourceManagerError,
+  UnknownTaskExecutorError,
   SlotManagerClosedError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,

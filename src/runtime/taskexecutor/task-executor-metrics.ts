@@ -13,7 +13,7 @@ import { DescriptiveStatisticsHistogram } from '../metrics/descriptive-statistic
 import type { Counter, Histogram } from '../metrics/metric.js';
 import { createMetricDump } from '../metrics/metric-query-service.js';
 import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
-import type { MetricRegistry } from '../metrics/metric-registry.js';
+import { MetricRegistryImpl, type MetricRegistry } from '../metrics/metric-registry.js';
 import type { NodeThreadStatus } from '../metrics/node-thread-status.js';
 import { instantiateStatusMetrics } from '../metrics/status-metrics.js';
 import { ExecutionState } from '../types/execution-state.js';
@@ -30,9 +30,17 @@ interface RunningTaskMetrics {
   readonly startedAt: number;
 }
 
+export type { MetricRegistry };
+
+/**
+ * Flink's TaskExecutor has requestMetricQueryServiceAddress, and the REST
+ * side queries that service; here requestMetricDump answers with dump().
+ */
 export class TaskExecutorMetrics {
+  private readonly registry: MetricRegistry;
   readonly group: TaskManagerMetricGroup;
-  private readonly status: NodeThreadStatus;
+  /** None when metrics are off: no event-loop delay sampler runs then. */
+  private readonly status: NodeThreadStatus | undefined;
   private readonly running = new Map<ExecutionAttemptID, RunningTaskMetrics>();
   private readonly finished: Counter;
   private readonly failed: Counter;
@@ -40,13 +48,13 @@ export class TaskExecutorMetrics {
   private readonly duration: Histogram;
 
   constructor(
-    private readonly registry: MetricRegistry,
-    taskManagerId: string,
+    services: { readonly metricRegistry?: MetricRegistry; readonly resourceId: string },
     rpcMetrics: () => ActorSystemMetrics,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.group = new TaskManagerMetricGroup(registry, hostname(), taskManagerId);
-    this.status = instantiateStatusMetrics(this.group, rpcMetrics);
+    const registry = (this.registry = services.metricRegistry ?? new MetricRegistryImpl());
+    this.group = new TaskManagerMetricGroup(registry, hostname(), services.resourceId);
+    this.status = registry.enabled ? instantiateStatusMetrics(this.group, rpcMetrics) : undefined;
     this.group.gauge('numTasksRunning', () => this.running.size);
     this.finished = this.group.counter('numTasksFinished');
     this.failed = this.group.counter('numTasksFailed');
@@ -87,8 +95,9 @@ export class TaskExecutorMetrics {
     else this.canceled.inc();
   }
 
-  threadStats(): ThreadStats {
-    return this.status.sample();
+  /** For the heartbeat to the ResourceManager; none when metrics are off. */
+  threadStats(): ThreadStats | undefined {
+    return this.status?.sample();
   }
 
   dump(): MetricDumpSnapshot {
@@ -98,6 +107,6 @@ export class TaskExecutorMetrics {
   close(): void {
     this.running.clear();
     this.group.close();
-    this.status.close();
+    this.status?.close();
   }
 }

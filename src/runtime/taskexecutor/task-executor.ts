@@ -62,9 +62,7 @@ import { Task } from './task/task.js';
 import { checkTaskSubmission } from './task/task-submission-checks.js';
 import { taskCodePreparation, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
-import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
-import { MetricRegistryImpl, type MetricRegistry } from '../metrics/metric-registry.js';
-import { TaskExecutorMetrics } from './task-executor-metrics.js';
+import { TaskExecutorMetrics, type MetricRegistry } from './task-executor-metrics.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -98,11 +96,7 @@ export interface TaskExecutorServices {
    * PermanentBlobService with its job reference counts). Without it such a task fails.
    */
   readonly blobService?: TaskBlobService;
-  /**
-   * Where the TaskExecutor's metrics are registered, one per thread as Flink's
-   * MetricRegistry is one per process. Default: a MetricRegistryImpl; a
-   * NoOpMetricRegistry switches metrics off.
-   */
+  /** This thread's metrics (Flink: one per process). Default: a MetricRegistryImpl; NoOpMetricRegistry: off. */
   readonly metricRegistry?: MetricRegistry;
 }
 
@@ -135,8 +129,7 @@ export class TaskExecutor
     this.resourceId = services.resourceId;
     this.configuration = services.configuration;
     this.delayed = this.mainThreadScheduler(services.scheduler);
-    const metricRegistry = services.metricRegistry ?? new MetricRegistryImpl();
-    this.metrics = new TaskExecutorMetrics(metricRegistry, services.resourceId, () => rpcService.metrics());
+    this.metrics = new TaskExecutorMetrics(services, () => rpcService.metrics());
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
     this.slotWorkers = new SlotWorkers(services.taskSlotWorkerEntry ?? kTaskSlotWorkerEntry, this.resourceId);
@@ -168,7 +161,7 @@ export class TaskExecutor
         ...(services.hardwareDescription ? { hardwareDescription: services.hardwareDescription } : {}),
       }),
       slotReport: () => this.taskSlotTable.createSlotReport(this.resourceId),
-      threadStats: () => (metricRegistry.enabled ? this.metrics.threadStats() : undefined),
+      threadStats: () => this.metrics.threadStats(),
       isStopping: () => this.stopping,
       onFatalError: (error) => this.onFatalError(error),
     });
@@ -388,11 +381,8 @@ export class TaskExecutor
     if (!this.stopping) this.resourceManager.reconnect(cause);
   }
 
-  /**
-   * This thread's metrics, as Flink's MetricQueryService answers a metric
-   * query (requestMetricQueryServiceAddress, then a query to that service).
-   */
-  requestMetricDump(): Promise<MetricDumpSnapshot> {
+  /** This thread's metrics, as Flink's MetricQueryService answers a query (see task-executor-metrics.ts). */
+  requestMetricDump() {
     return Promise.resolve(this.metrics.dump());
   }
 
