@@ -37,8 +37,8 @@ describe('Metric kinds', () => {
   it("an empty histogram's statistics are NaN, and a window must hold at least one value", () => {
     const stats = new DescriptiveStatisticsHistogram(4).getStatistics();
     expect(stats.size()).to.equal(0);
-    expect(stats.getQuantile(0.5)).to.be.NaN;
-    expect(stats.getMean()).to.be.NaN;
+    expect(Number.isNaN(stats.getQuantile(0.5))).to.equal(true);
+    expect(Number.isNaN(stats.getMean())).to.equal(true);
     expect(() => new DescriptiveStatisticsHistogram(0)).to.throw(RangeError);
   });
 
