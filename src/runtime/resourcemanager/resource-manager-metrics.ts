@@ -15,7 +15,7 @@ import type { WorkerRegistration } from './worker-registration.js';
 export interface ResourceManagerMetricSources {
   readonly slotManager: SlotManager;
   numRegisteredTaskManagers(): number;
-  /** Clock time of the TaskExecutor's last heartbeat, or a negative number before the first. */
+  /** Clock time of the TaskExecutor's last heartbeat; 0 (or less) before the first. */
   lastHeartbeatFrom(registration: WorkerRegistration): number;
   now(): number;
 }
@@ -44,7 +44,7 @@ export class ResourceManagerMetrics {
     const group = this.group.addGroup('tm_id', registration.resourceId);
     group.gauge('timeSinceLastHeartbeat', () => {
       const last = this.sources.lastHeartbeatFrom(registration);
-      return last < 0 ? NaN : Math.max(0, this.sources.now() - last);
+      return last <= 0 ? NaN : Math.max(0, this.sources.now() - last);
     });
     this.taskManagers.set(registration, group);
   }

@@ -381,7 +381,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
         numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
         numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
         lastHeartbeat: Math.max(0, lastHeartbeat),
-        timeSinceLastHeartbeatMs: lastHeartbeat < 0 ? -1 : Math.max(0, now - lastHeartbeat),
+        // A monitor starts at 0, Flink's "no heartbeat yet" in TaskManagerInfo.
+        timeSinceLastHeartbeatMs: lastHeartbeat <= 0 ? -1 : Math.max(0, now - lastHeartbeat),
         totalResourceProfile: registration.totalResourceProfile,
         heapUsedBytes: stats?.heapUsedBytes ?? -1,
         heapTotalBytes: stats?.heapTotalBytes ?? -1,
