@@ -16,10 +16,12 @@ const kSample = new RegExp(`^(${kName})(?:\\{((?:${kLabel})(?:,${kLabel})*)?,?\\
 const kHelp = new RegExp(`^# HELP (${kName}) .*$`);
 const kType = new RegExp(`^# TYPE (${kName}) (counter|gauge|histogram|summary|untyped)$`);
 
+// Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any case;
+// prom-client writes NaN as `Nan`.
 function numberOf(text: string, line: string): number {
-  if (text === 'NaN') return NaN;
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
   if (!/^-?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+)$/i.test(text)) throw new Error(`Not a sample value in: ${line}`);
   return Number(text);
 }
