@@ -1,6 +1,8 @@
 // The cost of metrics, measured side by side: samples of one measure with
-// metrics on and off, taken in alternating order in the same run, give
-// medians, a spread per mode, and the cost in percent of the median (positive:
+// metrics on and off, taken in pairs back to back (alternating which goes
+// first) in the same run, give medians, a spread per mode, and the cost in
+// percent: the median of the pairs' ratios, so that a machine whose speed
+// drifts between pairs (a shared one) weighs on both modes alike (positive:
 // metrics made it slower). Shared by bench:rpc and bench:jobs.
 
 import { median, round } from './stats.js';
@@ -13,7 +15,7 @@ export interface MetricsCost {
   readonly spreadOffPct: number;
   /** on / off of the medians. */
   readonly ratio: number;
-  /** How much slower with metrics, in percent of the time per operation; negative: faster (noise). */
+  /** How much slower with metrics, in percent of the time per operation (median of the pairs); negative: faster (noise). */
   readonly costPct: number;
 }
 

@@ -6,28 +6,34 @@
 // runtime.metrics.groups of the same names. A TaskManager's job group closes
 // with its last task, as Flink's does.
 
-import { AbstractMetricGroup } from './abstract-metric-group.js';
+import { AbstractMetricGroup, type GroupScope } from './abstract-metric-group.js';
 import type { MetricRegistry } from './metric-registry.js';
 import { ScopeFormats } from './scope-formats.js';
 
+/** The scope of a group whose variables are `variables()`, formatted by its template when first needed. */
 function scoped(
   registry: MetricRegistry,
   template: (formats: ScopeFormats) => string,
-  variables: Readonly<Record<string, string>>,
-): readonly string[] {
-  return ScopeFormats.format(template(registry.getScopeFormats()), variables);
+  variables: () => Readonly<Record<string, string>>,
+): () => GroupScope {
+  return () => {
+    const all = variables();
+    return { variables: all, components: ScopeFormats.format(template(registry.getScopeFormats()), all) };
+  };
 }
 
 export class JobManagerMetricGroup extends AbstractMetricGroup {
   private readonly jobs = new Map<string, JobManagerJobMetricGroup>();
 
   constructor(registry: MetricRegistry, hostname: string) {
-    const variables = { host: hostname };
     super(
       registry,
-      scoped(registry, (f) => f.templates.jobManager, variables),
       'jobmanager',
-      variables,
+      scoped(
+        registry,
+        (f) => f.templates.jobManager,
+        () => ({ host: hostname }),
+      ),
     );
   }
 
@@ -59,12 +65,14 @@ export class JobManagerJobMetricGroup extends AbstractMetricGroup {
     readonly jobId: string,
     jobName: string,
   ) {
-    const variables = { ...jobManager.getAllVariables(), job_id: jobId, job_name: jobName };
     super(
       registry,
-      scoped(registry, (f) => f.templates.jobManagerJob, variables),
       'jobmanager.job',
-      variables,
+      scoped(
+        registry,
+        (f) => f.templates.jobManagerJob,
+        () => ({ ...jobManager.getAllVariables(), job_id: jobId, job_name: jobName }),
+      ),
     );
   }
 
@@ -82,12 +90,14 @@ export class TaskManagerMetricGroup extends AbstractMetricGroup {
     hostname: string,
     readonly taskManagerId: string,
   ) {
-    const variables = { host: hostname, tm_id: taskManagerId };
     super(
       registry,
-      scoped(registry, (f) => f.templates.taskManager, variables),
       'taskmanager',
-      variables,
+      scoped(
+        registry,
+        (f) => f.templates.taskManager,
+        () => ({ host: hostname, tm_id: taskManagerId }),
+      ),
     );
   }
 
@@ -129,12 +139,14 @@ export class TaskManagerJobMetricGroup extends AbstractMetricGroup {
     readonly jobId: string,
     jobName: string,
   ) {
-    const variables = { ...taskManager.getAllVariables(), job_id: jobId, job_name: jobName };
     super(
       registry,
-      scoped(registry, (f) => f.templates.taskManagerJob, variables),
       'taskmanager.job',
-      variables,
+      scoped(
+        registry,
+        (f) => f.templates.taskManagerJob,
+        () => ({ ...taskManager.getAllVariables(), job_id: jobId, job_name: jobName }),
+      ),
     );
   }
 
@@ -174,18 +186,20 @@ export class TaskMetricGroup extends AbstractMetricGroup {
     subtaskIndex: number,
     attemptNumber: number,
   ) {
-    const variables = {
-      ...job.getAllVariables(),
-      task_attempt_id: executionId,
-      task_name: taskName,
-      subtask_index: String(subtaskIndex),
-      attempt_num: String(attemptNumber),
-    };
     super(
       registry,
-      scoped(registry, (f) => f.templates.task, variables),
       'taskmanager.job.task',
-      variables,
+      scoped(
+        registry,
+        (f) => f.templates.task,
+        () => ({
+          ...job.getAllVariables(),
+          task_attempt_id: executionId,
+          task_name: taskName,
+          subtask_index: String(subtaskIndex),
+          attempt_num: String(attemptNumber),
+        }),
+      ),
     );
   }
 

@@ -381,7 +381,6 @@ export class TaskExecutor
     if (!this.stopping) this.resourceManager.reconnect(cause);
   }
 
-  /** This thread's metrics, as Flink's MetricQueryService answers a query (see task-executor-metrics.ts). */
   requestMetricDump() {
     return Promise.resolve(this.metrics.dump());
   }
@@ -480,9 +479,10 @@ export class TaskExecutor
     task: Task,
     state: TaskExecutionState,
   ): void {
-    if (isTerminalExecutionState(state.state) && this.taskSlotTable.getTask(task.executionId) === task) {
-      this.taskSlotTable.removeTask(task.executionId);
+    if (isTerminalExecutionState(state.state)) {
       this.metrics.taskEnded(task.executionId, state.state);
+      if (this.taskSlotTable.getTask(task.executionId) === task)
+        this.taskSlotTable.removeTask(task.executionId);
     }
     log.debug('Task', task.executionId, 'switched to', state.state);
     connection.stateUpdates.add(state);
