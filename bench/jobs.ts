@@ -2,6 +2,9 @@
 //  - throughput: jobs of K tiny tasks (`a + b`) on a warm MiniCluster of n
 //    TaskExecutors × 1 slot, submit to result, against a piscina pool of n
 //    threads running the same tiny task; interleaved rounds, medians;
+//  - metrics on and off: the same jobs on two MiniClusters side by side, one
+//    with metrics and a scraped Prometheus reporter, one with metrics.enabled
+//    false, alternating (metrics-cost.ts), wall clock and process CPU time;
 //  - crash recovery: a job of 8 CPU-bound tasks on 4 TaskExecutors, once as is
 //    and once with one TaskExecutor killed half-way through its first task.
 // Prints tables and one JSON line of medians and ratios. `--quick` for a smoke run.

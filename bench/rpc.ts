@@ -1,6 +1,7 @@
 // bench:rpc: threadlink asks and tells against a raw MessagePort echo and
-// comlink, main thread to worker, in one process, in interleaved rounds.
-// Prints a table and one JSON line of medians and ratios.
+// comlink, main thread to worker, in one process, in interleaved rounds; then
+// threadlink with metrics on and off, side by side (metrics-cost.ts).
+// Prints tables and one JSON line of medians, ratios and metrics_cost_rpc_pct.
 
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
