@@ -2,6 +2,9 @@
 //  - throughput: jobs of K tiny tasks (`a + b`) on a warm MiniCluster of n
 //    TaskExecutors × 1 slot, submit to result, against a piscina pool of n
 //    threads running the same tiny task; interleaved rounds, medians;
+//  - metrics on and off: the same jobs on two MiniClusters side by side, one
+//    with metrics and a scraped Prometheus reporter, one with metrics.enabled
+//    false, alternating (metrics-cost.ts), wall clock and process CPU time;
 //  - crash recovery: a job of 8 CPU-bound tasks on 4 TaskExecutors, once as is
 //    and once with one TaskExecutor killed half-way through its first task.
 // Prints tables and one JSON line of medians and ratios. `--quick` for a smoke run.
@@ -9,6 +12,9 @@
 import { Piscina } from 'piscina';
 
 import { ExecutionState, MiniCluster, type JobSpec, type ResourceID } from '../src/index.js';
+import { get } from 'node:http';
+
+import { alternatingModes, metricsCost, type MetricsCost } from './metrics-cost.js';
 import { median, printTable, round } from './stats.js';
 
 const kQuick = process.argv.includes('--quick');
@@ -22,6 +28,10 @@ const kCrashTaskMs = kQuick ? 100 : 200;
 /** A job that does not settle in this time is a bug, not a slow run: fail rather than hang. */
 const kJobTimeoutMs = 120_000;
 const kTinyModule = new URL('./tasks/tiny.js', import.meta.url);
+/** TaskExecutors of the metrics on/off comparison. */
+const kMetricsTaskExecutors = 2;
+/** How often the "metrics on" cluster is scraped over HTTP (Prometheus' default is 15 s). */
+const kScrapeMs = Number(process.env.BENCH_SCRAPE_MS ?? 1000);
 const kSpinModule = new URL('./tasks/spin.js', import.meta.url);
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -49,8 +59,11 @@ interface Runner {
   readonly close: () => Promise<void>;
 }
 
-async function threadlinkRunner(n: number): Promise<Runner> {
-  const cluster = await MiniCluster.start({ taskExecutors: n, slotsPerTaskExecutor: 1 });
+async function threadlinkRunner(
+  n: number,
+  config: Readonly<Record<string, string | boolean>> = {},
+): Promise<Runner & { readonly cluster: MiniCluster }> {
+  const cluster = await MiniCluster.start({ taskExecutors: n, slotsPerTaskExecutor: 1, config });
   await cluster.waitUntilTaskExecutorsRegistered(n);
   const run = async (k: number) => {
     const spec: JobSpec = {
@@ -64,7 +77,7 @@ async function threadlinkRunner(n: number): Promise<Runner> {
     return k / (elapsed / 1000);
   };
   await run(kTasks);
-  return { run, close: () => cluster.closeAsync() };
+  return { cluster, run, close: () => cluster.closeAsync() };
 }
 
 async function piscinaRunner(n: number): Promise<Runner> {
@@ -102,6 +115,50 @@ async function throughput(n: number): Promise<ThroughputRow> {
     return { n, threadlink: median(samples.threadlink), piscina: median(samples.piscina) };
   } finally {
     await Promise.all([threadlink.close(), piscina.close()]);
+  }
+}
+
+// ------------------------------------------------------------ metrics on / off
+
+function scrape(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(`http://127.0.0.1:${port}/metrics`, { agent: false }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => resolve(bytes));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Two MiniClusters side by side, one with metrics (every thread's registry,
+ * and a Prometheus reporter scraped every kScrapeMs), one with
+ * metrics.enabled: false; their jobs alternate, round after round.
+ */
+async function metricsOnOff(): Promise<{ wall: MetricsCost; cpu: MetricsCost }> {
+  const on = await threadlinkRunner(kMetricsTaskExecutors, { 'metrics.reporter.prom.port': '0' });
+  const off = await threadlinkRunner(kMetricsTaskExecutors, { 'metrics.enabled': false });
+  const port = on.cluster.getPrometheusReporterPort()!;
+  const scrapes = setInterval(() => void scrape(port).catch(() => {}), kScrapeMs);
+  try {
+    const samples = { on: [] as number[], off: [] as number[] };
+    // CPU time of the whole process (every thread) per task: on a shared machine, what other
+    // processes take shows in the wall clock far more than in our own CPU time.
+    const cpu = { on: [] as number[], off: [] as number[] };
+    for (let r = 0; r < kRounds; r++) {
+      for (const metrics of alternatingModes(r)) {
+        const before = process.cpuUsage();
+        samples[metrics ? 'on' : 'off'].push(await (metrics ? on : off).run(kTasks));
+        const used = process.cpuUsage(before);
+        cpu[metrics ? 'on' : 'off'].push((used.user + used.system) / kTasks);
+      }
+    }
+    if ((await scrape(port)) === 0) throw new Error('The Prometheus reporter served nothing.');
+    return { wall: metricsCost(samples.on, samples.off, true), cpu: metricsCost(cpu.on, cpu.off, false) };
+  } finally {
+    clearInterval(scrapes);
+    await Promise.all([on.close(), off.close()]);
   }
 }
 
@@ -199,6 +256,32 @@ async function main(): Promise<void> {
     })),
   );
 
+  const { wall: metrics, cpu: metricsCpu } = await metricsOnOff();
+  console.log(
+    `\nMetrics on vs off: jobs of ${kTasks} tiny tasks on two MiniClusters of ${kMetricsTaskExecutors} TaskExecutors × 1 slot, ` +
+      `${kRounds} alternating rounds each, medians; "on" is scraped every ${kScrapeMs} ms`,
+  );
+  printTable([
+    {
+      measure: 'tasks/s (wall clock)',
+      on: round(metrics.on, 0),
+      off: round(metrics.off, 0),
+      'spread on %': metrics.spreadOnPct,
+      'spread off %': metrics.spreadOffPct,
+      'cost %': metrics.costPct,
+      'goal < 5%': metrics.costPct < 5 ? 'met' : 'NOT met',
+    },
+    {
+      measure: 'CPU µs/task (all threads)',
+      on: round(metricsCpu.on, 1),
+      off: round(metricsCpu.off, 1),
+      'spread on %': metricsCpu.spreadOnPct,
+      'spread off %': metricsCpu.spreadOffPct,
+      'cost %': metricsCpu.costPct,
+      'goal < 5%': metricsCpu.costPct < 5 ? 'met' : 'NOT met',
+    },
+  ]);
+
   const { plain, crashed } = await crashRecovery();
   const plainMs = median(plain.map((run) => run.jobMs));
   const crashedMs = median(crashed.map((run) => run.jobMs));
@@ -237,6 +320,14 @@ async function main(): Promise<void> {
     crashCostMs: round(crashedMs - plainMs, 1),
     killToFailedMs: round(killToFailed, 1),
     killToRestartedMs: round(killToRestarted, 1),
+    metricsOnTasksPerSec: round(metrics.on, 0),
+    metricsOffTasksPerSec: round(metrics.off, 0),
+    metricsSpreadOnPct: metrics.spreadOnPct,
+    metricsSpreadOffPct: metrics.spreadOffPct,
+    metrics_cost_jobs_pct: metrics.costPct,
+    metricsOnCpuMicrosPerTask: round(metricsCpu.on, 1),
+    metricsOffCpuMicrosPerTask: round(metricsCpu.off, 1),
+    metrics_cost_jobs_cpu_pct: metricsCpu.costPct,
   });
   console.log(
     `\n${JSON.stringify({ bench: 'jobs', rounds: kRounds, tasks: kTasks, quick: kQuick, node: process.version, ...summary })}`,

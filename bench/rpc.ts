@@ -1,11 +1,14 @@
 // bench:rpc: threadlink asks and tells against a raw MessagePort echo and
-// comlink, main thread to worker, in one process, in interleaved rounds.
-// Prints a table and one JSON line of medians and ratios.
+// comlink, main thread to worker, in one process, in interleaved rounds; then
+// threadlink with metrics on and off, side by side (metrics-cost.ts).
+// Prints tables and one JSON line of medians, ratios and metrics_cost_rpc_pct.
 
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { RpcService } from '../src/index.js';
 import { BenchGateway } from './fixtures/rpc-bench-endpoint.js';
+import { ThreadMetrics } from './fixtures/thread-metrics.js';
+import { alternatingModes, metricsCost, type MetricsCost } from './metrics-cost.js';
 import { median, printTable, round } from './stats.js';
 
 const kRounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -13,6 +16,8 @@ const kSequential = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const kPipelined = Number(process.env.BENCH_PIPELINED ?? 50_000);
 const kInFlight = 256;
 const kTells = Number(process.env.BENCH_TELLS ?? 200_000);
+/** How often the "metrics on" phases dump every thread's metrics, as a Prometheus scrape does (its default is 15 s). */
+const kScrapeMs = Number(process.env.BENCH_SCRAPE_MS ?? 1000);
 
 type Echo = (value: number) => Promise<number>;
 
@@ -51,6 +56,82 @@ async function pipelined(echo: Echo, n: number, inFlight: number): Promise<numbe
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   return n / ((performance.now() - started) / 1000);
+}
+
+/**
+ * threadlink's asks and tells with metrics on and off, alternating in the same
+ * run: "on" gives main and both workers a metric registry with the status
+ * metrics (event-loop delay sampler included) and dumps all three every
+ * kScrapeMs; "off" has none. The actor system's integer counters are always on.
+ */
+async function metricsOnOff(
+  rpc: RpcService,
+  gateways: readonly BenchGateway[],
+  peerAddress: string,
+): Promise<Record<string, MetricsCost>> {
+  const local = new ThreadMetrics(rpc, 'main');
+  const gatewayA = gateways[0]!;
+  const samples: Record<string, { on: number[]; off: number[] }> = {};
+  const add = (key: string, on: boolean, value: number) => {
+    samples[key] ??= { on: [], off: [] };
+    samples[key][on ? 'on' : 'off'].push(value);
+  };
+  let scrape: NodeJS.Timeout | undefined;
+  const setMetrics = async (on: boolean) => {
+    clearInterval(scrape);
+    scrape = undefined;
+    local.set(on);
+    await Promise.all(gateways.map((gateway) => gateway.setMetrics(on)));
+    if (on) {
+      scrape = setInterval(() => {
+        local.dump();
+        for (const gateway of gateways) gateway.dumpMetrics().catch(() => {});
+      }, kScrapeMs);
+    }
+  };
+  const kOperations = { rtt: kSequential, pipelined: kPipelined, tells: kTells, workerToWorker: kSequential };
+  const measures: Record<string, () => Promise<number>> = {
+    rtt: () => sequential((v) => gatewayA.echo(v), kSequential),
+    pipelined: () => pipelined((v) => gatewayA.echo(v), kPipelined, kInFlight),
+    tells: async () => {
+      const before = await gatewayA.counted();
+      const started = performance.now();
+      for (let i = 0; i < kTells; i++) gatewayA.count(1);
+      const after = await gatewayA.counted();
+      if (after - before !== kTells) throw new Error(`lost tells: ${after - before} of ${kTells}`);
+      return kTells / ((performance.now() - started) / 1000);
+    },
+    workerToWorker: () => gatewayA.askPeer(peerAddress, kSequential),
+  };
+  try {
+    // Pairs back to back, per measure, the mode that goes first alternating.
+    for (let r = 0; r < kRounds; r++) {
+      for (const [index, [key, measure]] of Object.entries(measures).entries()) {
+        for (const on of alternatingModes(r + index)) {
+          await setMetrics(on);
+          const before = process.cpuUsage();
+          add(key, on, await measure());
+          const used = process.cpuUsage(before);
+          // CPU time of the process (all three threads) per call: less at the mercy of other processes.
+          add(`${key}Cpu`, on, (used.user + used.system) / kOperations[key as keyof typeof kOperations]);
+        }
+      }
+    }
+  } finally {
+    clearInterval(scrape);
+  }
+  local.set(false);
+  await Promise.all(gateways.map((gateway) => gateway.setMetrics(false)));
+  return {
+    rtt: metricsCost(samples.rtt!.on, samples.rtt!.off, false),
+    pipelined: metricsCost(samples.pipelined!.on, samples.pipelined!.off, true),
+    tells: metricsCost(samples.tells!.on, samples.tells!.off, true),
+    workerToWorker: metricsCost(samples.workerToWorker!.on, samples.workerToWorker!.off, false),
+    rttCpu: metricsCost(samples.rttCpu!.on, samples.rttCpu!.off, false),
+    pipelinedCpu: metricsCost(samples.pipelinedCpu!.on, samples.pipelinedCpu!.off, false),
+    tellsCpu: metricsCost(samples.tellsCpu!.on, samples.tellsCpu!.off, false),
+    workerToWorkerCpu: metricsCost(samples.workerToWorkerCpu!.on, samples.workerToWorkerCpu!.off, false),
+  };
 }
 
 async function main(): Promise<void> {
@@ -147,8 +228,55 @@ async function main(): Promise<void> {
       met: goals[ratio as keyof typeof goals] ? 'yes' : 'no',
     })),
   );
+  const gatewayB = await rpc.connect(b!.result as string, BenchGateway);
+  const costs = await metricsOnOff(rpc, [gatewayA, gatewayB], b!.result as string);
+  const units = {
+    rtt: 'µs',
+    pipelined: 'calls/s',
+    tells: 'tells/s',
+    workerToWorker: 'µs',
+    rttCpu: 'CPU µs/call',
+    pipelinedCpu: 'CPU µs/call',
+    tellsCpu: 'CPU µs/tell',
+    workerToWorkerCpu: 'CPU µs/call',
+  } as const;
   console.log(
-    JSON.stringify({ bench: 'rpc', rounds: kRounds, node: process.version, medians: m, ratios, goals }),
+    `\nMetrics on vs off (same run, ${kRounds} alternating rounds each, medians; "on" dumps every thread every ${kScrapeMs} ms)`,
+  );
+  printTable(
+    Object.entries(costs).map(([measure, cost]) => ({
+      measure: `${measure} (${units[measure as keyof typeof units]})`,
+      on: round(cost.on, measure === 'pipelined' || measure === 'tells' ? 0 : 2),
+      off: round(cost.off, measure === 'pipelined' || measure === 'tells' ? 0 : 2),
+      'spread on %': cost.spreadOnPct,
+      'spread off %': cost.spreadOffPct,
+      'cost %': cost.costPct,
+    })),
+  );
+  // One figure for the hot path: the median of the four wall-clock measures' costs (each is noisy on
+  // its own), and the same over the CPU-time measures.
+  const wallCosts = ['rtt', 'pipelined', 'tells', 'workerToWorker'].map((key) => costs[key]!.costPct);
+  const cpuCosts = ['rttCpu', 'pipelinedCpu', 'tellsCpu', 'workerToWorkerCpu'].map(
+    (key) => costs[key]!.costPct,
+  );
+  const metricsCostPct = round(median(wallCosts), 2);
+  const metricsCpuCostPct = round(median(cpuCosts), 2);
+  console.log(
+    `  metrics cost: ${metricsCostPct}% wall clock, ${metricsCpuCostPct}% CPU time ` +
+      `(goal < 5%: ${metricsCostPct < 5 ? 'met' : 'NOT met'} / ${metricsCpuCostPct < 5 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'rpc',
+      rounds: kRounds,
+      node: process.version,
+      medians: m,
+      ratios,
+      goals,
+      metrics_cost_rpc_pct: metricsCostPct,
+      metrics_cost_rpc_cpu_pct: metricsCpuCostPct,
+      metrics_cost_rpc: costs,
+    }),
   );
 
   comlinkChannel.port1.close();

@@ -51,6 +51,13 @@ export interface ActorSystemMetrics {
   readonly actors: number;
   readonly pendingAsks: number;
   readonly deadLetters: number;
+  /** Asks and tells this system sent, and that reached its actors' mailboxes (replies not counted). */
+  readonly asksOut: number;
+  readonly tellsOut: number;
+  readonly asksIn: number;
+  readonly tellsIn: number;
+  /** Asks of this system whose deadline passed without a reply. */
+  readonly askTimeouts: number;
   /** Frames and envelopes dropped as malformed, by this system and by its transport. */
   readonly malformedFrames: number;
   /** Open TCP connections. */
@@ -84,9 +91,10 @@ export class ActorSystem implements TransportListener {
   private readonly turnBudget: number;
   private readonly cells = new Map<string, ActorCell>();
   private readonly timers = new TimerQueue();
-  private readonly pending = new PendingAsks(this.timers, (entry) =>
-    entry.reject(this.failures.timeout(entry, entry.timeoutMs)),
-  );
+  private readonly pending = new PendingAsks(this.timers, (entry) => {
+    this.askTimeouts++;
+    entry.reject(this.failures.timeout(entry, entry.timeoutMs));
+  });
   private readonly deathWatch = new DeathWatch();
   private readonly ready = new RingQueue<ActorCell, null>();
   private dispatchQueued = false;
@@ -94,6 +102,13 @@ export class ActorSystem implements TransportListener {
   private terminated = false;
   private deadLetters = 0;
   private malformedFrames = 0;
+  // Plain integer increments on the hot path, read as gauges by the metrics layer
+  // (Flink's MetricUtils reads the Pekko system's counters the same way).
+  private asksOut = 0;
+  private tellsOut = 0;
+  private asksIn = 0;
+  private tellsIn = 0;
+  private askTimeouts = 0;
   private readonly runDispatch = () => this.dispatch();
   private readonly runDispatchLater = () => {
     this.dispatchQueued = false;
@@ -175,6 +190,11 @@ export class ActorSystem implements TransportListener {
       actors: this.cells.size,
       pendingAsks: this.pending.size,
       deadLetters: this.deadLetters,
+      asksOut: this.asksOut,
+      tellsOut: this.tellsOut,
+      asksIn: this.asksIn,
+      tellsIn: this.tellsIn,
+      askTimeouts: this.askTimeouts,
       malformedFrames: this.malformedFrames + (transport?.malformedFrames ?? 0),
       connections: transport?.connections ?? 0,
       refusedConnections: transport?.refusedConnections ?? 0,
@@ -196,6 +216,7 @@ export class ActorSystem implements TransportListener {
       return;
     }
     const body = clone ? this.prepare(link, message, ref.address, label) : this.byReference(link, message);
+    this.tellsOut++;
     link.send({ k: Kind.Tell, to: ref.path, body }, this.preparedBytes);
   }
 
@@ -218,6 +239,7 @@ export class ActorSystem implements TransportListener {
     }
     return new Promise((resolve, reject) => {
       const id = this.pending.add(link, ref.address, label, timeoutMs, resolve, reject);
+      this.asksOut++;
       link.send(
         clone
           ? { k: Kind.Ask, to: ref.path, id, body }
@@ -286,6 +308,8 @@ export class ActorSystem implements TransportListener {
           this.noSuchActor(link, envelope);
           return;
         }
+        if (envelope.k === Kind.Ask) this.asksIn++;
+        else this.tellsIn++;
         cell.mailbox.push(envelope, link);
         this.schedule(cell);
         return;

@@ -45,6 +45,10 @@ import { JobManagerControlGateway } from './mini-cluster-protocol.js';
 import { ResourceAllocatorEndpoint } from './resource-allocator-endpoint.js';
 import { restServerConfigurationOf } from './config/rest-server-options.js';
 import { warnUnknownConfigKeys } from './unknown-config-keys.js';
+import { startPrometheusReporterIfConfigured } from './metrics-reporter-setup.js';
+import { gatherMetricDumps } from '../runtime/metrics/gather-metric-dumps.js';
+import type { MetricDumpSnapshot } from '../runtime/metrics/metric-dump.js';
+import type { PrometheusReporter } from '../runtime/metrics/prometheus/prometheus-reporter.js';
 
 const log = getLogger('MiniCluster');
 
@@ -104,6 +108,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   private readonly client: ClusterClient;
   private closing: Promise<void> | undefined;
   private taskExecutorCount = 0;
+  private prometheusReporter: PrometheusReporter | undefined;
 
   private constructor(
     /** The cluster's RpcService on the user's thread. */
@@ -167,6 +172,9 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
       cluster = new MiniCluster(rpc, configuration, jobManager, control, options.totalResourceProfile);
       const started = cluster;
       await Promise.all(Array.from({ length: count }, () => started.startTaskExecutor()));
+      started.prometheusReporter = await startPrometheusReporterIfConfigured(configuration, () =>
+        started.requestMetricDumps(),
+      );
       return cluster;
     } catch (error) {
       if (cluster) await cluster.closeAsync().catch(() => {});
@@ -214,6 +222,25 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     const running = this.taskExecutors.get(resourceId);
     if (!running) return Promise.reject(new MiniClusterError(`There is no TaskExecutor ${resourceId}.`));
     return running.handle.metrics();
+  }
+
+  /**
+   * The metrics of every thread of the cluster, through the ResourceManager
+   * leader: the jobmanager thread's dump first, then each registered
+   * TaskExecutor's. A thread that does not answer within `timeoutMs` is left out.
+   */
+  async requestMetricDumps(timeoutMs = this.rpc.askTimeoutMs): Promise<MetricDumpSnapshot[]> {
+    const rm = await this.resourceManagerGateway();
+    const taskManagers = await rm.requestTaskManagerInfo(timeoutMs);
+    return gatherMetricDumps([
+      () => rm.requestJobManagerMetricDump(timeoutMs),
+      ...taskManagers.map((info) => () => rm.requestTaskManagerMetrics(info.resourceId, timeoutMs)),
+    ]);
+  }
+
+  /** The port of the Prometheus reporter, when metrics.reporter.prom.port is configured. */
+  getPrometheusReporterPort(): number | undefined {
+    return this.prometheusReporter?.port;
   }
 
   /** Starts one more TaskExecutor in a new worker thread; resolves with its ResourceID. */
@@ -329,6 +356,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
 
   private async close(): Promise<void> {
     await Promise.allSettled([...this.pendingStarts]);
+    await this.prometheusReporter?.closeAsync();
     // Jobs first: their JobMasters free their slots while the TaskExecutors still run.
     const shutdown = await Promise.allSettled([this.control.stopDispatcher(this.rpc.askTimeoutMs)]);
     await this.client.closeAsync();

@@ -20,3 +20,4 @@ export * from './resourcemanager/index.js';
 export * from './jobmaster/index.js';
 export * from './blob/index.js';
 export * from './rest/index.js';
+export * from './metrics/index.js';

@@ -65,6 +65,20 @@ describe('mailboxes', () => {
     expect(error.code).to.equal('ERR_ACTOR_UNREACHABLE');
     system.terminate();
   });
+
+  it('counts asks and tells sent and received, and asks that timed out, for the metrics layer', async () => {
+    const system = new ActorSystem({ transport: new LocalTransport() });
+    const echo = system.spawn('/user/echo', { receive: (m) => m });
+    const silent = system.spawn('/user/silent', { receive: () => new Promise(() => {}) });
+    echo.tell('a');
+    echo.tell('b');
+    expect(await echo.ask('c', 1000)).to.equal('c');
+    const timedOut = (await silent.ask('d', 1).catch((e: unknown) => e)) as Error & { code: string };
+    expect(timedOut.code).to.equal('ERR_ACTOR_ASK_TIMEOUT');
+    const metrics = system.metrics();
+    expect(metrics).to.deep.include({ tellsOut: 2, tellsIn: 2, asksOut: 2, asksIn: 2, askTimeouts: 1 });
+    system.terminate();
+  });
 });
 
 describe('micro-batching', () => {

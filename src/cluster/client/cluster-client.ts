@@ -15,9 +15,10 @@ import type { RpcService } from '../../rpc/rpc-service.js';
 import { messageOf } from '../../runtime/flink-error.js';
 import type { JobStatusMessage } from '../../runtime/gateways/dispatcher-gateway.js';
 import { ResourceManagerGateway } from '../../runtime/gateways/resource-manager-gateway.js';
+import type { MetricDumpSnapshot } from '../../runtime/metrics/metric-dump.js';
 import type { LeaderRetrievalService } from '../../runtime/highavailability/leader-retrieval.js';
 import { createJobGraph, type JobSpec } from '../../runtime/jobmaster/job-graph.js';
-import type { JobID } from '../../runtime/types/ids.js';
+import type { JobID, ResourceID } from '../../runtime/types/ids.js';
 import { fromJobResultMessage } from '../../runtime/types/job-events.js';
 import type { JobGraph } from '../../runtime/types/job-graph.js';
 import type { JobResult } from '../../runtime/types/job-result.js';
@@ -132,16 +133,20 @@ export class ClusterClient {
 
   /** The TaskExecutors registered at the ResourceManager, with their slots (Flink's GET /taskmanagers). */
   async listTaskManagers(): Promise<TaskManagerInfo[]> {
+    return (await this.resourceManagerGateway()).requestTaskManagerInfo(this.timeoutMs);
+  }
+
+  /** The metrics of a TaskExecutor, gathered from its thread through the ResourceManager. */
+  async requestTaskManagerMetrics(taskManagerId: ResourceID): Promise<MetricDumpSnapshot> {
+    return (await this.resourceManagerGateway()).requestTaskManagerMetrics(taskManagerId, this.timeoutMs);
+  }
+
+  /** A gateway to the current ResourceManager leader, found anew per call. */
+  async resourceManagerGateway(): Promise<ResourceManagerGateway> {
     this.checkNotClosing();
     const retriever = this.options.resourceManagerRetriever?.();
     if (!retriever) throw new ClusterClientError('This client was not told where the ResourceManager is.');
-    const resourceManager = await connectToLeader(
-      this.options.rpcService,
-      retriever,
-      ResourceManagerGateway,
-      this.timeoutMs,
-    );
-    return resourceManager.requestTaskManagerInfo(this.timeoutMs);
+    return connectToLeader(this.options.rpcService, retriever, ResourceManagerGateway, this.timeoutMs);
   }
 
   /** Follows a job submitted elsewhere (or before a failover); its JobClient starts from where the job is now. */

@@ -73,10 +73,17 @@ export const RestOptions = {
 } as const;
 
 export const MetricOptions = {
+  PROMETHEUS_HOST: hostOption(
+    'metrics.reporter.prom.host',
+    '127.0.0.1',
+    'The address the Prometheus reporter listens on; loopback unless set.',
+  ),
   PROMETHEUS_PORT: checked(
     stringOption('metrics.reporter.prom.port', {
       defaultValue: '9249',
-      description: "The Prometheus reporter's port, or a range such as 9250-9260 (one per process).",
+      description:
+        "The Prometheus reporter's port, or a range such as 9250-9260 (one per process); " +
+        'the reporter runs only when this key is set.',
     }),
     (text) => {
       const range = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);

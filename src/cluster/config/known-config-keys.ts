@@ -11,6 +11,7 @@ import { HeartbeatManagerOptions } from '../../runtime/configuration/heartbeat-m
 import { HighAvailabilityOptions } from '../../runtime/configuration/high-availability-options.js';
 import { JobMasterOptions } from '../../runtime/configuration/job-master-options.js';
 import { JobResultStoreOptions } from '../../runtime/configuration/job-result-store-options.js';
+import { MetricRegistryOptions } from '../../runtime/configuration/metric-registry-options.js';
 import { RpcOptions } from '../../runtime/configuration/rpc-options.js';
 import { TaskManagerOptions } from '../../runtime/configuration/task-manager-options.js';
 import {
@@ -30,6 +31,7 @@ export const kConfigOptionGroups: Readonly<Record<string, Readonly<Record<string
     HighAvailabilityOptions,
     JobMasterOptions,
     JobResultStoreOptions,
+    MetricRegistryOptions,
     RpcOptions,
     TaskManagerOptions,
     BlobServerOptions,

@@ -17,6 +17,12 @@ import type { ResourceAllocator } from '../../runtime/resourcemanager/resource-a
 import { ResourceManager } from '../../runtime/resourcemanager/resource-manager.js';
 import { ResourceManagerServiceImpl } from '../../runtime/resourcemanager/resource-manager-service-impl.js';
 import { ResourceID, type JobID } from '../../runtime/types/ids.js';
+import { hostname } from 'node:os';
+import { JobManagerMetricGroup } from '../../runtime/metrics/component-metric-groups.js';
+import { createMetricRegistry } from '../../runtime/metrics/metric-registry-factory.js';
+import type { MetricRegistry } from '../../runtime/metrics/metric-registry.js';
+import type { NodeThreadStatus } from '../../runtime/metrics/node-thread-status.js';
+import { instantiateStatusMetrics } from '../../runtime/metrics/status-metrics.js';
 
 export interface DispatcherResourceManagerComponentOptions {
   readonly rpcService: RpcService;
@@ -30,6 +36,8 @@ export interface DispatcherResourceManagerComponentOptions {
   readonly cleanupJob?: (jobId: JobID) => Promise<void>;
   /** A fatal error of either component; the owner ends the process or the thread. */
   readonly onFatalError: (error: Error) => void;
+  /** Default: from the configuration (metrics.enabled). */
+  readonly metricRegistry?: MetricRegistry;
 }
 
 /** The endpoint ids under which the components are found: `resourcemanager_*` and `dispatcher_*`, as in Flink. */
@@ -39,10 +47,21 @@ export const kDispatcherEndpointPrefix = 'dispatcher_';
 export class DispatcherResourceManagerComponent {
   readonly resourceManagerService: ResourceManagerServiceImpl;
   readonly dispatcherService: DispatcherService;
+  /** This thread's metrics: the jobmanager's status, the ResourceManager's, the JobMasters'. */
+  readonly metricRegistry: MetricRegistry;
+  private readonly jobManagerMetricGroup: JobManagerMetricGroup;
+  private readonly threadStatus: NodeThreadStatus | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: DispatcherResourceManagerComponentOptions) {
     const { rpcService, haServices, configuration } = options;
+    // Flink's ClusterEntrypoint builds the registry and the JobManagerMetricGroup with its status metrics.
+    this.metricRegistry = options.metricRegistry ?? createMetricRegistry(configuration);
+    this.jobManagerMetricGroup = new JobManagerMetricGroup(this.metricRegistry, hostname());
+    this.threadStatus = this.metricRegistry.enabled
+      ? instantiateStatusMetrics(this.jobManagerMetricGroup, () => rpcService.metrics())
+      : undefined;
+    const metricRegistry = this.metricRegistry;
     const heartbeatServices = HeartbeatServices.fromConfiguration(configuration);
     const taskManagerConfiguration = TaskManagerConfiguration.fromConfiguration(configuration);
     let resourceManagers = 0;
@@ -54,6 +73,7 @@ export class DispatcherResourceManagerComponent {
           resourceId: ResourceID.of('resourcemanager'),
           heartbeatServices,
           endpointId: `${kResourceManagerEndpointPrefix}${resourceManagers++}`,
+          metricRegistry,
           ...(options.resourceAllocator ? { resourceAllocator: options.resourceAllocator } : {}),
         }),
       { onFatalError: options.onFatalError },
@@ -68,6 +88,7 @@ export class DispatcherResourceManagerComponent {
         retryingRegistrationConfiguration: taskManagerConfiguration.retryingRegistrationConfiguration,
         jobMasterConfiguration: JobMasterConfiguration.fromConfiguration(configuration),
         endpointIdFor: () => `${kDispatcherEndpointPrefix}${dispatchers++}`,
+        jobManagerMetricGroup: this.jobManagerMetricGroup,
         ...(options.cleanupJob ? { cleanupJob: options.cleanupJob } : {}),
         ...(options.jobPersistence ? { jobPersistence: options.jobPersistence } : {}),
       },
@@ -94,6 +115,8 @@ export class DispatcherResourceManagerComponent {
     this.closing ??= (async () => {
       const dispatcher = await Promise.allSettled([this.dispatcherService.closeAsync()]);
       const resourceManager = await Promise.allSettled([this.resourceManagerService.closeAsync()]);
+      this.jobManagerMetricGroup.close();
+      this.threadStatus?.close();
       const failure = [...dispatcher, ...resourceManager].find(
         (r): r is PromiseRejectedResult => r.status === 'rejected',
       );

@@ -18,6 +18,9 @@ import { restServerConfigurationOf } from '../config/rest-server-options.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
 import { createHighAvailability } from '../high-availability-services-utils.js';
 import { DispatcherResourceManagerComponent } from './dispatcher-resource-manager-component.js';
+import { createMetricDump } from '../../runtime/metrics/metric-query-service.js';
+import type { PrometheusReporter } from '../../runtime/metrics/prometheus/prometheus-reporter.js';
+import { startPrometheusReporterIfConfigured } from '../metrics-reporter-setup.js';
 
 const log = getLogger('JobManagerProcess');
 
@@ -28,6 +31,7 @@ export interface JobManagerProcessOptions {
 
 export class JobManagerProcess {
   private closing: Promise<void> | undefined;
+  private prometheusReporter: PrometheusReporter | undefined;
 
   private constructor(
     readonly rpcService: RpcService,
@@ -66,6 +70,7 @@ export class JobManagerProcess {
         onFatalError: options.onFatalError,
       });
       component.start();
+      const started = component;
       const rest = await RestEndpointServices.start({
         rpcService: rpc,
         haServices,
@@ -74,7 +79,17 @@ export class JobManagerProcess {
         server: restServerConfigurationOf(configuration),
       });
       log.info(`The jobmanager listens at ${rpc.getAddress()}, its REST API at ${rest.getRestBaseUrl()}.`);
-      return new JobManagerProcess(rpc, blobServer, haServices, component, rest);
+      const process = new JobManagerProcess(rpc, blobServer, haServices, component, rest);
+      try {
+        // As in Flink, the jobmanager process serves its own metrics; each taskmanager serves its TaskExecutors'.
+        process.prometheusReporter = await startPrometheusReporterIfConfigured(configuration, async () => [
+          createMetricDump(started.metricRegistry),
+        ]);
+      } catch (error) {
+        await process.closeAsync().catch(() => {});
+        throw error;
+      }
+      return process;
     } catch (error) {
       await component?.closeAsync().catch(() => {});
       await haServices?.closeAsync().catch(() => {});
@@ -93,10 +108,15 @@ export class JobManagerProcess {
     return this.rest.getRestBaseUrl();
   }
 
-  /** The REST API first; then jobs (their JobMasters free their slots), the ResourceManager, blobs, HA and transport. */
+  /** The port of the Prometheus reporter, when metrics.reporter.prom.port is configured. */
+  getPrometheusReporterPort(): number | undefined {
+    return this.prometheusReporter?.port;
+  }
+
+  /** The REST API and reporter first; then jobs (their JobMasters free their slots), the ResourceManager, blobs, HA and transport. */
   closeAsync(): Promise<void> {
     this.closing ??= (async () => {
-      const results = await Promise.allSettled([this.rest.closeAsync()]);
+      const results = await Promise.allSettled([this.rest.closeAsync(), this.prometheusReporter?.closeAsync()]);
       results.push(...(await Promise.allSettled([this.component.closeAsync()])));
       results.push(...(await Promise.allSettled([this.blobServer.closeAsync()])));
       results.push(...(await Promise.allSettled([this.haServices.closeAsync()])));

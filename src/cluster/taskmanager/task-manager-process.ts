@@ -19,7 +19,12 @@ import type { HighAvailabilityServices } from '../../runtime/highavailability/hi
 import { LeaderInformationServer } from '../../runtime/highavailability/leader-information-server.js';
 import type { LeaderRetrievalService } from '../../runtime/highavailability/leader-retrieval.js';
 import { kTaskManagerWorkerEntry, kTaskManagerWorkerModule } from '../../worker-entries.js';
-import type { TaskManagerWorkerData } from '../../../workers/task-manager-worker.js';
+import type { TaskManagerWorkerData, TaskManagerWorkerInfo } from '../../../workers/task-manager-worker.js';
+import { TaskExecutorGateway } from '../../runtime/gateways/task-executor-gateway.js';
+import { gatherMetricDumps } from '../../runtime/metrics/gather-metric-dumps.js';
+import type { MetricDumpSnapshot } from '../../runtime/metrics/metric-dump.js';
+import type { PrometheusReporter } from '../../runtime/metrics/prometheus/prometheus-reporter.js';
+import { startPrometheusReporterIfConfigured } from '../metrics-reporter-setup.js';
 import { JobManagerOptions, StandaloneTaskManagerOptions } from '../config/entrypoint-options.js';
 import { rpcServiceOptionsOf } from '../config/rpc-service-options.js';
 import { createHighAvailability } from '../high-availability-services-utils.js';
@@ -35,11 +40,14 @@ export interface TaskManagerProcessOptions {
 interface RunningTaskExecutor {
   readonly resourceId: string;
   readonly handle: WorkerHandle;
+  /** Its gateway, for the metric queries of the Prometheus reporter; connected on the first scrape. */
+  gateway?: Promise<TaskExecutorGateway>;
 }
 
 export class TaskManagerProcess {
   private readonly taskExecutors: RunningTaskExecutor[] = [];
   private closing: Promise<void> | undefined;
+  private prometheusReporter: PrometheusReporter | undefined;
 
   private constructor(
     readonly rpcService: RpcService,
@@ -99,6 +107,10 @@ export class TaskManagerProcess {
         options,
       );
       for (let index = 0; index < count; index++) await process.startTaskExecutor(configuration, index);
+      const started = process;
+      started.prometheusReporter = await startPrometheusReporterIfConfigured(configuration, () =>
+        started.requestMetricDumps(),
+      );
       return process;
     } catch (error) {
       if (process) await process.closeAsync().catch(() => {});
@@ -112,6 +124,32 @@ export class TaskManagerProcess {
     return this.taskExecutors.map(({ resourceId }) => resourceId);
   }
 
+  /** The metrics of each TaskExecutor thread of this process, from its requestMetricDump. */
+  requestMetricDumps(timeoutMs = this.rpcService.askTimeoutMs): Promise<MetricDumpSnapshot[]> {
+    return gatherMetricDumps(
+      this.taskExecutors.map((running) => async () => {
+        const address = (running.handle.result as TaskManagerWorkerInfo).address;
+        let gateway = running.gateway;
+        if (!gateway) {
+          const connecting =
+            (gateway =
+            running.gateway =
+              this.rpcService.connect(address, TaskExecutorGateway));
+          // A failed connect is tried again on the next scrape.
+          connecting.catch(() => {
+            if (running.gateway === connecting) running.gateway = undefined;
+          });
+        }
+        return (await gateway).requestMetricDump(timeoutMs);
+      }),
+    );
+  }
+
+  /** The port of the Prometheus reporter, when metrics.reporter.prom.port is configured. */
+  getPrometheusReporterPort(): number | undefined {
+    return this.prometheusReporter?.port;
+  }
+
   /**
    * Stops every TaskExecutor gracefully: each tells the ResourceManager and its
    * JobMasters that it is going, so their tasks move elsewhere at once. Then
@@ -119,6 +157,7 @@ export class TaskManagerProcess {
    */
   closeAsync(): Promise<void> {
     this.closing ??= (async () => {
+      await this.prometheusReporter?.closeAsync();
       await Promise.allSettled(this.taskExecutors.map(({ handle }) => handle.terminate()));
       await this.blobCacheService.closeAsync().catch(() => {});
       await this.blobCache.closeAsync().catch(() => {});

@@ -17,3 +17,4 @@ export { RetryingRegistrationConfiguration } from './retrying-registration-confi
 export { RpcOptions } from './rpc-options.js';
 export { TaskManagerConfiguration } from './task-manager-configuration.js';
 export { TaskManagerOptions } from './task-manager-options.js';
+export { MetricRegistryOptions } from './metric-registry-options.js';

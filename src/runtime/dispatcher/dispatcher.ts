@@ -7,6 +7,7 @@
 // Dispatcher (DispatcherService); with ZooKeeper HA its JobPersistence hands it
 // the jobs to run again and the results of jobs that ended before it.
 
+import type { JobManagerMetricGroup } from '../metrics/component-metric-groups.js';
 import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
@@ -72,6 +73,8 @@ export interface DispatcherServices {
   readonly cleanupJob?: (jobId: JobID) => Promise<void>;
   /** Where jobs and results are kept for the next leader. Default: nowhere (standalone, embedded HA). */
   readonly jobPersistence?: JobPersistence;
+  /** The jobmanager's metric group, passed on to every JobMaster (Flink's JobManagerSharedServices). */
+  readonly jobManagerMetricGroup?: JobManagerMetricGroup;
 }
 
 interface RunningJob {
@@ -229,6 +232,9 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
           rpcTimeoutMs: this.services.rpcTimeoutMs,
           retryingRegistrationConfiguration: this.services.retryingRegistrationConfiguration,
           jobMasterConfiguration: this.services.jobMasterConfiguration,
+          ...(this.services.jobManagerMetricGroup
+            ? { jobManagerMetricGroup: this.services.jobManagerMetricGroup }
+            : {}),
           // Called in this thread, in the JobMaster's mailbox turn; the followers batch per turn.
           listener: {
             onTaskStateChange: (change) =>

@@ -3,6 +3,7 @@
 // session, so calls meant for an older leader fail with a FencingTokenError.
 
 import { defineGateway, type FencedRpcGateway } from '../../rpc/gateway.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
 import type {
@@ -74,6 +75,14 @@ export interface ResourceManagerGateway extends FencedRpcGateway<ResourceManager
     maxLines: number,
     timeoutMs: number,
   ): Promise<string[]>;
+  /**
+   * The metrics of the registered TaskExecutor `taskManagerId`, gathered from its
+   * thread (requestMetricDump). Fails with UnknownTaskExecutorError
+   * (ERR_UNKNOWN_TASK_EXECUTOR) for an id that is not registered.
+   */
+  requestTaskManagerMetrics(taskManagerId: ResourceID, timeoutMs: number): Promise<MetricDumpSnapshot>;
+  /** The metrics of the jobmanager thread the ResourceManager runs in (its own and the JobMasters'). */
+  requestJobManagerMetricDump(timeoutMs: number): Promise<MetricDumpSnapshot>;
 }
 
 export const ResourceManagerGateway = defineGateway<ResourceManagerGateway>('ResourceManagerGateway', {
@@ -90,4 +99,6 @@ export const ResourceManagerGateway = defineGateway<ResourceManagerGateway>('Res
   requestResourceOverview: { timeoutArg: 0 },
   requestTaskManagerInfo: { timeoutArg: 0 },
   requestTaskManagerLogLines: { timeoutArg: 2 },
+  requestTaskManagerMetrics: { timeoutArg: 1 },
+  requestJobManagerMetricDump: { timeoutArg: 0 },
 });

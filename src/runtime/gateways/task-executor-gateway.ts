@@ -1,9 +1,11 @@
 // The TaskExecutor's RPC interface, as the ResourceManager and the JobMaster see
-// it. Mirrors Flink's TaskExecutorGateway, without the partition, checkpoint
-// and metric calls that threadlink has no use for; its log comes as lines
-// (requestLogLines) rather than as a file uploaded to the BlobServer.
+// it. Mirrors Flink's TaskExecutorGateway, without the partition and checkpoint
+// calls that threadlink has no use for; its log comes as lines (requestLogLines)
+// rather than as a file uploaded to the BlobServer, and the metric query is
+// requestMetricDump.
 
 import { defineGateway, type RpcGateway } from '../../rpc/gateway.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
 import type { Acknowledge } from '../types/acknowledge.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
 import type {
@@ -74,6 +76,12 @@ export interface TaskExecutorGateway extends RpcGateway {
   requestLogLines(maxLines: number, timeoutMs: number): Promise<string[]>;
   /** Whether the TaskExecutor holds nothing a job still needs. */
   canBeReleased(): Promise<boolean>;
+  /**
+   * The metrics of the TaskExecutor's thread (its TaskManagerMetricGroup and
+   * the groups of its running tasks). Flink asks the TaskExecutor for its
+   * MetricQueryService's address and queries that; here the TaskExecutor answers.
+   */
+  requestMetricDump(timeoutMs: number): Promise<MetricDumpSnapshot>;
 }
 
 export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecutorGateway', {
@@ -89,4 +97,5 @@ export const TaskExecutorGateway = defineGateway<TaskExecutorGateway>('TaskExecu
   disconnectResourceManager: 'tell',
   requestLogLines: { timeoutArg: 1 },
   canBeReleased: 'ask',
+  requestMetricDump: { timeoutArg: 0 },
 });

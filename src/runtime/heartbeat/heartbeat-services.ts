@@ -29,7 +29,8 @@ export class HeartbeatServices {
     readonly interval: number = kDefaultHeartbeatInterval,
     readonly timeout: number = kDefaultHeartbeatTimeout,
     readonly failedRpcRequestsUntilUnreachable: number = kDefaultFailedRpcRequestsUntilUnreachable,
-    private readonly clock: Clock = kSystemClock,
+    /** Also what the ResourceManager measures the time since a heartbeat with. */
+    readonly clock: Clock = kSystemClock,
   ) {
     // One set of rules and messages for the constructor and the configuration keys.
     HeartbeatServicesConfiguration.of({

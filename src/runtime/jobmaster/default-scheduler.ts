@@ -69,6 +69,8 @@ export class DefaultScheduler {
   private terminationCause: Error | undefined;
   private terminationTimer: ScheduledTask | undefined;
   private readonly slotRequestTimeout: SlotRequestTimeout;
+  /** Tasks restarted after a failure or redeployed after a loss while they ran (Flink's numRestarts). */
+  private numRestarts = 0;
 
   constructor(private readonly context: SchedulerContext) {
     this.graph = context.graph;
@@ -225,6 +227,10 @@ export class DefaultScheduler {
 
   // ------------------------------------------------------------------ executions
 
+  getNumberOfRestarts(): number {
+    return this.numRestarts;
+  }
+
   private deploy(execution: Execution, slot: AllocatedSlot): void {
     execution.state = ExecutionState.DEPLOYING;
     this.graph.emitExecution(execution);
@@ -301,6 +307,7 @@ export class DefaultScheduler {
       return;
     }
     if (lost) {
+      if (!neverRan) this.numRestarts++;
       if (!neverRan) {
         log.info(
           `Task ${vertex.taskIndex} of job ${this.graph.jobId} lost its TaskExecutor or slot while it ran; ` +
@@ -324,6 +331,7 @@ export class DefaultScheduler {
       );
       return;
     }
+    this.numRestarts++;
     const backoff = vertex.restartStrategy.getBackoffTime();
     log.info(
       `Task ${vertex.taskIndex} of job ${this.graph.jobId} failed; restarting it in ${backoff} ms.`,

@@ -15,6 +15,7 @@
 // asynchronous answer re-checks that it still concerns the current execution,
 // TaskExecutor or ResourceManager.
 
+import type { JobManagerJobMetricGroup, JobManagerMetricGroup } from '../metrics/component-metric-groups.js';
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
@@ -72,6 +73,8 @@ export interface JobMasterServices {
   readonly clock?: Clock;
   readonly listener?: JobMasterListener;
   readonly endpointId?: string;
+  /** The jobmanager's metric group; the job's group in it holds numRestarts. Default: no metrics. */
+  readonly jobManagerMetricGroup?: JobManagerMetricGroup;
 }
 
 interface TaskManagerRegistration {
@@ -101,6 +104,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   >;
   private readonly resourceManager: ResourceManagerLink;
   private declarationScheduled = false;
+  private jobMetricGroup: JobManagerJobMetricGroup | undefined;
 
   private readonly jobResultFuture: Promise<JobResult>;
   private settleJobResult!: (result: JobResult | Error) => void;
@@ -197,10 +201,16 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
       log.info(
         `Starting execution of job ${this.graph.describe()} under job master id ${this.getFencingToken()}.`,
       );
+      this.jobMetricGroup = this.services.jobManagerMetricGroup?.addJob(
+        this.jobId,
+        this.services.jobGraph.name,
+      );
+      this.jobMetricGroup?.gauge('numRestarts', () => this.scheduler.getNumberOfRestarts());
       this.resourceManager.start();
       this.scheduler.startScheduling();
     } catch (error) {
       // A failed onStart terminates the endpoint without onStop: settle the result and stop the heartbeats here.
+      this.jobMetricGroup?.close();
       this.taskManagerHeartbeatManager.stop();
       this.resourceManager.stop();
       this.settleJobResult(
@@ -224,6 +234,7 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     }
     this.resourceManager.stop();
     this.taskManagerHeartbeatManager.stop();
+    this.jobMetricGroup?.close();
   }
 
   // ------------------------------------------------------------------ TaskExecutor-facing RPCs

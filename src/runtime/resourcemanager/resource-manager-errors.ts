@@ -31,6 +31,14 @@ export class UnknownJobManagerError extends ResourceManagerError {
   static override readonly code = 'ERR_UNKNOWN_JOB_MANAGER';
 }
 
+/**
+ * A call named a TaskExecutor that is not registered (Flink's
+ * UnknownTaskExecutorException, which its REST API answers with 404).
+ */
+export class UnknownTaskExecutorError extends ResourceManagerError {
+  static override readonly code = 'ERR_UNKNOWN_TASK_EXECUTOR';
+}
+
 /** No heartbeat from a JobMaster within `heartbeat.timeout` (Flink's TimeoutException). */
 export class JobManagerHeartbeatTimeoutError extends ResourceManagerError {
   static override readonly code = 'ERR_JOB_MANAGER_HEARTBEAT_TIMEOUT';
@@ -46,17 +54,12 @@ export class SlotManagerClosedError extends ResourceManagerError {
   static override readonly code = 'ERR_SLOT_MANAGER_CLOSED';
 }
 
-/** A call named a TaskExecutor that is not registered (Flink's UnknownTaskExecutorException). */
-export class UnknownTaskExecutorError extends ResourceManagerError {
-  static override readonly code = 'ERR_UNKNOWN_TASK_EXECUTOR';
-}
-
 registerErrorClasses(
-  UnknownTaskExecutorError,
   ResourceManagerError,
   TaskExecutorHeartbeatTimeoutError,
   TaskExecutorUnreachableError,
   UnknownJobManagerError,
+  UnknownTaskExecutorError,
   JobManagerHeartbeatTimeoutError,
   JobManagerUnreachableError,
   SlotManagerClosedError,

@@ -3,6 +3,7 @@
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { ClusterInformation } from '../types/cluster-information.js';
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 import type { ResourceID } from '../types/ids.js';
 import type { ResourceAllocator } from './resource-allocator.js';
 import type { SlotManager } from './slotmanager/slot-manager.js';
@@ -33,6 +34,12 @@ export interface ResourceManagerOptions {
   readonly resourceAllocator?: ResourceAllocator;
   /** Default `resourcemanager_<random>`. */
   readonly endpointId?: string;
+  /**
+   * The registry of this thread's metrics, shared with the components beside
+   * the ResourceManager; requestJobManagerMetricDump dumps all of it. Default:
+   * a NoOpMetricRegistry (no metrics).
+   */
+  readonly metricRegistry?: MetricRegistry;
 }
 
 export const kDefaultClusterInformation: ClusterInformation = Object.freeze({

@@ -50,6 +50,10 @@ import {
   UnknownJobManagerError,
   UnknownTaskExecutorError,
 } from './resource-manager-errors.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
+import { createMetricDump } from '../metrics/metric-query-service.js';
+import { NoOpMetricRegistry, type MetricRegistry } from '../metrics/metric-registry.js';
+import { ResourceManagerMetrics } from './resource-manager-metrics.js';
 import { kDefaultClusterInformation, type ResourceManagerOptions } from './resource-manager-options.js';
 import { DefaultSlotManager } from './slotmanager/default-slot-manager.js';
 import type { SlotManager } from './slotmanager/slot-manager.js';
@@ -82,6 +86,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   private readonly startedFuture: Promise<void>;
   private settleStarted!: (error: Error | undefined) => void;
   private readonly registeredWaiters = new CountWaiters();
+  private readonly metricRegistry: MetricRegistry;
+  private metrics: ResourceManagerMetrics | undefined;
 
   constructor(rpcService: RpcService, resourceManagerId: ResourceManagerId, options: ResourceManagerOptions) {
     super(rpcService, resourceManagerId, options.endpointId ?? `resourcemanager_${nanoid(8)}`);
@@ -93,6 +99,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.isWorkerAccepted = options.isWorkerAccepted ?? (() => true);
     this.stopWorker = options.stopWorker ?? (() => undefined);
     this.resourceAllocator = options.resourceAllocator;
+    this.metricRegistry = options.metricRegistry ?? NoOpMetricRegistry.INSTANCE;
     this.startedFuture = new Promise<void>((resolve, reject) => {
       this.settleStarted = (error) => (error ? reject(error) : resolve());
     });
@@ -125,6 +132,14 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       runAsync: (task) => this.runAsync(task),
     });
     this.jobManagerConnections = jobManagers;
+    const metrics = new ResourceManagerMetrics(this.metricRegistry, {
+      slotManager: this.slotManager,
+      numRegisteredTaskManagers: () => this.taskExecutorConnections?.size ?? 0,
+      lastHeartbeatFrom: (registration) =>
+        this.taskExecutorConnections?.getLastHeartbeatFrom(registration.resourceId) ?? -1,
+      now: () => this.heartbeatServices.clock.now(),
+    });
+    this.metrics = metrics;
     this.taskExecutorConnections = new TaskExecutorConnections({
       resourceId: this.resourceId,
       heartbeatServices: this.heartbeatServices,
@@ -137,6 +152,8 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
       disconnect: (resourceId, cause) => this.disconnectTaskManager(resourceId, cause),
       watch: (address, onUnreachable) => this.getRpcService().watch(address, onUnreachable),
       terminated: (resourceId, cause) => this.workerTerminated(resourceId, cause),
+      registrationChanged: (registration, registered) =>
+        metrics.registrationChanged(registration, registered),
     });
     this.slotManager.start(this.getFencingToken(), this.scheduledExecutor);
     this.settleStarted(undefined);
@@ -149,6 +166,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     // Connects still in flight find no entry and decline; their callAsync fails fast.
     this.pendingJobMasterConnections.clear();
     this.slotManager.close();
+    this.metrics?.close();
   }
 
   /**
@@ -353,14 +371,46 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
 
   async requestTaskManagerInfo(_timeoutMs: number): Promise<TaskManagerInfo[]> {
     const taskManagers = this.taskManagers();
-    return [...taskManagers.values()].map((registration) => ({
-      resourceId: registration.resourceId,
-      address: registration.address,
-      numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
-      numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
-      lastHeartbeat: this.lastHeartbeatFrom(taskManagers, registration.resourceId),
-      totalResourceProfile: registration.totalResourceProfile,
-    }));
+    const now = this.heartbeatServices.clock.now();
+    return [...taskManagers.values()].map((registration) => {
+      const lastHeartbeat = taskManagers.getLastHeartbeatFrom(registration.resourceId);
+      const stats = registration.threadStats;
+      return {
+        resourceId: registration.resourceId,
+        address: registration.address,
+        numberSlots: this.slotManager.getNumberRegisteredSlotsOf(registration.instanceId),
+        numberAvailableSlots: this.slotManager.getNumberFreeSlotsOf(registration.instanceId),
+        lastHeartbeat: this.lastHeartbeatFrom(taskManagers, registration.resourceId),
+        // A monitor starts at 0, Flink's "no heartbeat yet" in TaskManagerInfo.
+        timeSinceLastHeartbeatMs: lastHeartbeat <= 0 ? -1 : Math.max(0, now - lastHeartbeat),
+        totalResourceProfile: registration.totalResourceProfile,
+        heapUsedBytes: stats?.heapUsedBytes ?? -1,
+        heapTotalBytes: stats?.heapTotalBytes ?? -1,
+        eventLoopUtilization: stats?.eventLoopUtilization ?? -1,
+        eventLoopDelayP99Ms: stats?.eventLoopDelayP99Ms ?? -1,
+      };
+    });
+  }
+
+  /**
+   * The metrics of the TaskExecutor `taskManagerId`, asked of it through its
+   * registration (Flink's requestTaskManagerMetricQueryServiceAddresses, then
+   * the query). Unknown ids fail with UnknownTaskExecutorError.
+   */
+  requestTaskManagerMetrics(taskManagerId: ResourceID, timeoutMs: number): Promise<MetricDumpSnapshot> {
+    const registration = this.taskManagers().get(taskManagerId);
+    if (!registration) {
+      return Promise.reject(new UnknownTaskExecutorError(`No TaskExecutor registered as ${taskManagerId}.`));
+    }
+    return registration.gateway.requestMetricDump(timeoutMs);
+  }
+
+  /**
+   * The metrics of this thread: the jobmanager's status, the ResourceManager's
+   * and those of the JobMasters beside it (Flink's jobmanager MetricQueryService).
+   */
+  async requestJobManagerMetricDump(_timeoutMs: number): Promise<MetricDumpSnapshot> {
+    return createMetricDump(this.metricRegistry);
   }
 
   async requestTaskManagerLogLines(

@@ -65,6 +65,8 @@ export interface TaskExecutorConnectionsContext {
   watch(address: string, onUnreachable: (reason: string) => void): () => void;
   /** A registered TaskExecutor's thread or process is gone: the ResourceManager drops it without a word. */
   terminated(resourceId: ResourceID, cause: Error): void;
+  /** A registration began or ended (replaced or closed); the ResourceManager's metrics follow them. */
+  registrationChanged?(registration: WorkerRegistration, registered: boolean): void;
 }
 
 export class TaskExecutorConnections {
@@ -98,6 +100,7 @@ export class TaskExecutorConnections {
             return;
           }
           context.slotManager.reportSlotStatus(registration.instanceId, payload.slotReport);
+          if (payload.threadStats) registration.threadStats = payload.threadStats;
         },
       }),
       context.scheduledExecutor,
@@ -170,6 +173,7 @@ export class TaskExecutorConnections {
     log.info(`Closing TaskExecutor connection ${resourceId} because: ${cause.message}`);
     this.registrations.delete(resourceId);
     this.stopWatching(registration);
+    this.context.registrationChanged?.(registration, false);
     this.context.slotManager.unregisterTaskManager(registration.instanceId, cause);
     if (options.tellJobMasters) this.context.jobManagers.notifyTaskManagerLost(resourceId, cause);
     if (options.tellTaskExecutor) {
@@ -204,6 +208,7 @@ export class TaskExecutorConnections {
       log.debug(`Replacing old registration of TaskExecutor ${resourceId}.`);
       this.registrations.delete(resourceId);
       this.stopWatching(old);
+      this.context.registrationChanged?.(old, false);
       // Flink keeps the old monitor; ours is replaced, so a heartbeat verdict
       // always concerns the registration that is current.
       this.heartbeatManager.unmonitorTarget(resourceId);
@@ -224,6 +229,7 @@ export class TaskExecutorConnections {
       `Registering TaskManager with ResourceID ${resourceId} (${registration.address}) at ResourceManager`,
     );
     this.registrations.set(resourceId, registration);
+    this.context.registrationChanged?.(registration, true);
     this.heartbeatManager.monitorTarget(resourceId, taskExecutorHeartbeatSender(gateway));
     // Far sooner than a heartbeat timeout: the TaskExecutor's thread or process is gone, or its connection.
     const unwatch = this.context.watch(registration.address, (reason) =>

@@ -6,11 +6,14 @@ import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import { InstanceID, type ResourceID } from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';
 import type { TaskExecutorRegistration } from '../types/task-executor-registration.js';
+import type { ThreadStats } from '../types/thread-stats.js';
 import type { TaskExecutorConnection } from './slotmanager/slot-manager.js';
 
 export class WorkerRegistration implements TaskExecutorConnection {
   /** New for every registration, so a late message of an older one can be told apart. */
   readonly instanceId: InstanceID = InstanceID.generate();
+  /** The thread figures of the TaskExecutor's latest heartbeat; none before the first. */
+  threadStats: ThreadStats | undefined;
 
   constructor(
     readonly gateway: TaskExecutorGateway,

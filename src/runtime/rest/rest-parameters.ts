@@ -46,3 +46,13 @@ export function terminationModeParameter(text: string | undefined): 'cancel' {
   if (text === undefined || text === 'cancel') return 'cancel';
   throw new BadRequestError(`Invalid mode '${text}': only 'cancel' is supported.`);
 }
+
+/** ?get=a,b of the metrics handlers (Flink's MetricsFilterParameter): the ids asked for, or undefined for the list. */
+export function metricsFilterParameter(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const ids = text.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '' || id.length > 256)) {
+    throw new BadRequestError(`Invalid get '${text}': expected metric ids separated by commas.`);
+  }
+  return ids;
+}

@@ -17,6 +17,7 @@ import { handleJobCancellation } from './handler/job-cancellation-handler.js';
 import { handleJobDetails } from './handler/job-details-handler.js';
 import { handleJobExceptions } from './handler/job-exceptions-handler.js';
 import { handleJobIds, handleJobsOverview } from './handler/jobs-handlers.js';
+import { handleJobManagerMetrics, handleTaskManagerMetrics } from './handler/metrics-handlers.js';
 import { handleTaskManagerLog } from './handler/task-manager-log-handler.js';
 import { handleTaskManagerDetails, handleTaskManagers } from './handler/task-managers-handler.js';
 import { httpStatusOf } from './rest-errors.js';
@@ -24,6 +25,7 @@ import type { RestGateways } from './rest-gateways.js';
 import {
   jobIdParameter,
   logLinesParameter,
+  metricsFilterParameter,
   resourceIdParameter,
   terminationModeParameter,
 } from './rest-parameters.js';
@@ -54,6 +56,14 @@ export function createRestApp(gateways: RestGateways): Hono {
     const lines = logLinesParameter(c.req.query('lines'));
     return c.text(await handleTaskManagerLog(gateways, id, lines));
   });
+
+  app.get('/taskmanagers/:id/metrics', async (c) => {
+    const id = resourceIdParameter(c.req.param('id'));
+    return c.json(await handleTaskManagerMetrics(gateways, id, metricsFilterParameter(c.req.query('get'))));
+  });
+  app.get('/jobmanager/metrics', async (c) =>
+    c.json(await handleJobManagerMetrics(gateways, metricsFilterParameter(c.req.query('get')))),
+  );
 
   app.get('/jobs', async (c) => c.json(await handleJobIds(gateways)));
   app.get('/jobs/overview', async (c) => c.json(await handleJobsOverview(gateways)));

@@ -17,6 +17,7 @@ import {
   type EstablishedResourceManagerConnection,
 } from '../registration/resource-manager-leader-connection.js';
 import type { TaskExecutorHeartbeatPayload } from '../types/heartbeat-payloads.js';
+import type { ThreadStats } from '../types/thread-stats.js';
 import type { AllocationID, ResourceID, ResourceManagerId } from '../types/ids.js';
 import type { TaskExecutorRegistrationSuccess } from '../types/registration-response.js';
 import type { SlotID } from '../types/slot-id.js';
@@ -39,6 +40,8 @@ export interface ResourceManagerLinkContext {
   /** What the TaskExecutor registers with. */
   registration(): TaskExecutorRegistration;
   slotReport(): SlotReport;
+  /** The thread's heap and event-loop figures for the heartbeat; none when metrics are off. */
+  threadStats(): ThreadStats | undefined;
   /** True once the TaskExecutor stops: it never connects again (FLINK-13769). */
   isStopping(): boolean;
   onFatalError(error: Error): void;
@@ -84,7 +87,12 @@ export class ResourceManagerLink {
         // The ResourceManager is the sender; it never asks us to request one.
         requestHeartbeat: () => Promise.resolve(),
       }),
-      heartbeatPayload: () => ({ slotReport: context.slotReport() }),
+      heartbeatPayload: () => {
+        const threadStats = context.threadStats();
+        return threadStats
+          ? { slotReport: context.slotReport(), threadStats }
+          : { slotReport: context.slotReport() };
+      },
       established: (established) => this.established(established),
       disconnect: (established, cause) => established.gateway.disconnectTaskManager(resourceId, cause),
       reconnecting: () => this.deadline.start(),

@@ -63,6 +63,7 @@ import { Task } from './task/task.js';
 import { checkTaskSubmission } from './task/task-submission-checks.js';
 import { TaskCode, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
+import { TaskExecutorMetrics, type MetricRegistry } from './task-executor-metrics.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -96,6 +97,8 @@ export interface TaskExecutorServices {
    * PermanentBlobService with its job reference counts). Without it such a task fails.
    */
   readonly blobService?: TaskBlobService;
+  /** This thread's metrics (Flink: one per process). Default: a MetricRegistryImpl; NoOpMetricRegistry: off. */
+  readonly metricRegistry?: MetricRegistry;
 }
 
 export class TaskExecutor
@@ -118,6 +121,7 @@ export class TaskExecutor
   private readonly slotOffers: SlotOffers;
   private readonly jobLeaders: JobLeaderConnections;
   private readonly taskCode: TaskCode;
+  private readonly metrics: TaskExecutorMetrics;
   private stopping = false;
   private jobLeaderServiceStopped = false;
   /** Recent log lines, for requestLogLines (the REST API's TaskManager log). */
@@ -129,6 +133,7 @@ export class TaskExecutor
     this.resourceId = services.resourceId;
     this.configuration = services.configuration;
     this.delayed = this.mainThreadScheduler(services.scheduler);
+    this.metrics = new TaskExecutorMetrics(services, () => rpcService.metrics());
     this.totalResourceProfile =
       services.totalResourceProfile ?? ResourceProfile.of({ cpuCores: services.configuration.numberSlots });
     this.slotWorkers = new SlotWorkers(services.taskSlotWorkerEntry ?? kTaskSlotWorkerEntry, this.resourceId);
@@ -161,6 +166,7 @@ export class TaskExecutor
         ...(services.hardwareDescription ? { hardwareDescription: services.hardwareDescription } : {}),
       }),
       slotReport: () => this.taskSlotTable.createSlotReport(this.resourceId),
+      threadStats: () => this.metrics.threadStats(),
       isStopping: () => this.stopping,
       onFatalError: (error) => this.onFatalError(error),
     });
@@ -242,6 +248,7 @@ export class TaskExecutor
       await this.taskSlotTable.closeAsync();
     } finally {
       this.stopTaskExecutorServices();
+      this.metrics.close();
       await this.slotWorkers.closeAll();
       this.logRing.close();
     }
@@ -332,6 +339,7 @@ export class TaskExecutor
       throw new TaskSubmissionError(`Could not submit task ${executionId}.`, { cause });
     }
     if (!added) throw new TaskSubmissionError(`TaskManager already contains a task for id ${executionId}.`);
+    this.metrics.taskStarted(tdd);
     task.start();
   }
 
@@ -378,6 +386,10 @@ export class TaskExecutor
   /** The last `maxLines` log lines, oldest first: Flink's requestFileUploadByType(LOG), without a file. */
   async requestLogLines(maxLines: number): Promise<string[]> {
     return this.logRing.tail(maxLines);
+  }
+
+  requestMetricDump() {
+    return Promise.resolve(this.metrics.dump());
   }
 
   /** No result partitions live here, so nothing keeps a TaskExecutor from being released. */
@@ -474,8 +486,10 @@ export class TaskExecutor
     task: Task,
     state: TaskExecutionState,
   ): void {
-    if (isTerminalExecutionState(state.state) && this.taskSlotTable.getTask(task.executionId) === task) {
-      this.taskSlotTable.removeTask(task.executionId);
+    if (isTerminalExecutionState(state.state)) {
+      this.metrics.taskEnded(task.executionId, state.state);
+      if (this.taskSlotTable.getTask(task.executionId) === task)
+        this.taskSlotTable.removeTask(task.executionId);
     }
     log.debug('Task', task.executionId, 'switched to', state.state);
     connection.stateUpdates.add(state);

@@ -15,6 +15,7 @@ import type { HighAvailabilityServices } from '../highavailability/high-availabi
 import { ResourceID } from '../types/ids.js';
 import type { ResourceProfile } from '../types/resource-profile.js';
 import type { FatalErrorHandler } from './fatal-error-handler.js';
+import { createMetricRegistry } from '../metrics/metric-registry-factory.js';
 import { TaskExecutor } from './task-executor.js';
 import { TaskExecutorFatalError } from './task-executor-errors.js';
 
@@ -75,6 +76,7 @@ export class TaskManagerRunner implements FatalErrorHandler {
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.taskSlotWorkerEntry ? { taskSlotWorkerEntry: options.taskSlotWorkerEntry } : {}),
       ...(options.blobService ? { blobService: options.blobService } : {}),
+      metricRegistry: createMetricRegistry(options.configuration),
     });
   }
 

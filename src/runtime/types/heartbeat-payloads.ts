@@ -4,10 +4,16 @@
 
 import type { AllocationID, ExecutionAttemptID, JobID } from './ids.js';
 import type { SlotReport } from './slot-report.js';
+import type { ThreadStats } from './thread-stats.js';
 
-/** TaskExecutor → ResourceManager: the slots as they are now. */
+/**
+ * TaskExecutor → ResourceManager: the slots as they are now, and the thread's
+ * heap and event-loop figures (absent from TaskExecutors without metrics), so
+ * the ResourceManager's TaskManagerInfo has them without a call per TaskExecutor.
+ */
 export interface TaskExecutorHeartbeatPayload {
   readonly slotReport: SlotReport;
+  readonly threadStats?: ThreadStats;
 }
 
 export interface AllocatedSlotInfo {

@@ -63,3 +63,4 @@ export {
   toTaskStateChangeMessage,
 } from './job-events.js';
 export type { JobGraph, RestartStrategyConfiguration } from './job-graph.js';
+export type { ThreadStats } from './thread-stats.js';

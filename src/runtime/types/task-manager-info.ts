@@ -17,7 +17,19 @@ export interface TaskManagerInfo {
   readonly numberAvailableSlots: number;
   /** When the TaskExecutor last answered a heartbeat, in ms since the epoch (an injected clock's own time); 0 before the first. */
   readonly lastHeartbeat: number;
+  /** Milliseconds since that heartbeat, on the ResourceManager's monotonic clock; -1 before the first. */
+  readonly timeSinceLastHeartbeatMs: number;
   readonly totalResourceProfile: ResourceProfile;
+  /**
+   * The TaskExecutor thread's figures, as of its last heartbeat (they ride in the
+   * heartbeat payload, as Flink's slot report does); -1 before the first
+   * heartbeat or when the TaskExecutor's metrics are off.
+   */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Share of time the event loop was busy, 0 to 1, over about the second before the heartbeat. */
+  readonly eventLoopUtilization: number;
+  readonly eventLoopDelayP99Ms: number;
 }
 
 /** Mirrors TaskManagerRegistrationInformation: who registers at a JobMaster. */

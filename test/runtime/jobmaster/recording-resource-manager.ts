@@ -5,6 +5,7 @@
 // disconnectJobManager) and accepts every JobMaster. The TaskExecutor-facing
 // calls are not part of these tests and answer with neutral values.
 
+import type { MetricDumpSnapshot } from '../../../src/runtime/metrics/metric-dump.js';
 import { RecipientUnreachableError } from '../../../src/rpc/errors.js';
 import { FencedRpcEndpoint } from '../../../src/rpc/rpc-endpoint.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
@@ -138,5 +139,13 @@ export class RecordingResourceManager extends FencedRpcEndpoint<ResourceManagerI
 
   async requestTaskManagerLogLines(): Promise<string[]> {
     return [];
+  }
+
+  requestTaskManagerMetrics(): Promise<MetricDumpSnapshot> {
+    return Promise.reject(new Error('RecordingResourceManager keeps no TaskExecutors.'));
+  }
+
+  async requestJobManagerMetricDump(): Promise<MetricDumpSnapshot> {
+    return { timestamp: Date.now(), dumps: [] };
   }
 }

@@ -86,7 +86,12 @@ describe('ResourceManager: slot reports and the overview', () => {
           numberSlots: 2,
           numberAvailableSlots: 1,
           lastHeartbeat: 0,
+          timeSinceLastHeartbeatMs: -1,
           totalResourceProfile: registrationOf(te, 2).totalResourceProfile,
+          heapUsedBytes: -1,
+          heapTotalBytes: -1,
+          eventLoopUtilization: -1,
+          eventLoopDelayP99Ms: -1,
         });
       });
 

@@ -135,6 +135,42 @@ describe('The REST API serves a MiniCluster', function () {
     expect(cluster2['slots-available']).to.equal(4);
   });
 
+  it('GET /taskmanagers/:id/metrics and /jobmanager/metrics list metric ids, and give values with ?get=', async () => {
+    const job = cluster.submitJob({ name: 'counted', tasks: [1, 2].map((x) => task('double', x)) });
+    await job.result;
+    const [te] = cluster.getTaskExecutors();
+    const ids = await get<{ id: string }[]>(`/taskmanagers/${te!.resourceId}/metrics`);
+    expect(ids.map((m) => m.id)).to.include.members([
+      'Status.Node.Memory.Heap.Used',
+      'numTasksFinished',
+      'taskDuration_p99',
+    ]);
+    expect(
+      ids.every((m) => !m.id.startsWith('job.')),
+      'only the TaskManager’s own metrics',
+    ).to.equal(true);
+    let finished = 0;
+    for (const tm of cluster.getTaskExecutors()) {
+      const values = await get<{ id: string; value: string }[]>(
+        `/taskmanagers/${tm.resourceId}/metrics?get=numTasksFinished,Status.Node.Memory.Heap.Used,no.such.metric`,
+      );
+      expect(values.map((m) => m.id)).to.deep.equal(['numTasksFinished', 'Status.Node.Memory.Heap.Used']);
+      expect(Number(values[1]!.value)).to.be.greaterThan(0);
+      finished += Number(values[0]!.value);
+    }
+    expect(finished, 'tasks finished across TaskExecutors').to.be.at.least(2);
+
+    const jobManager = await get<{ id: string; value: string }[]>(
+      '/jobmanager/metrics?get=numRegisteredTaskManagers,taskSlotsTotal',
+    );
+    expect(jobManager).to.deep.equal([
+      { id: 'numRegisteredTaskManagers', value: '2' },
+      { id: 'taskSlotsTotal', value: '4' },
+    ]);
+    await expectError('/taskmanagers/no-such-tm/metrics', 404);
+    await expectError(`/taskmanagers/${te!.resourceId}/metrics?get=a,,b`, 400);
+  });
+
   it('GET /jobs/:id/exceptions lists every failed attempt and the root cause of a failed job', async () => {
     const job = cluster.submitJob({
       name: 'fails',

@@ -7,17 +7,12 @@ import { RestHandlerError } from '../rest-errors.js';
 import type { RestGateways } from '../rest-gateways.js';
 import type { ResourceID } from '../../types/ids.js';
 
-/**
- * Figures a ResourceManager may add to TaskManagerInfo (the metrics work adds
- * them); shown when present.
- */
-interface TaskManagerFigures {
-  readonly heapUsed?: number;
-  readonly heapTotal?: number;
-  readonly eventLoopUtilization?: number;
+/** A thread figure of TaskManagerInfo, left out while it is -1 (no heartbeat yet, or metrics off). */
+function known(key: string, value: number): Record<string, number> {
+  return value >= 0 ? { [key]: value } : {};
 }
 
-export function taskManagerInfoBody(info: TaskManagerInfo & TaskManagerFigures): TaskManagerInfoBody {
+export function taskManagerInfoBody(info: TaskManagerInfo): TaskManagerInfoBody {
   return {
     id: info.resourceId,
     path: info.address,
@@ -26,11 +21,10 @@ export function taskManagerInfoBody(info: TaskManagerInfo & TaskManagerFigures):
     freeSlots: info.numberAvailableSlots,
     totalResource: info.totalResourceProfile,
     metrics: {
-      ...(typeof info.heapUsed === 'number' ? { heapUsed: info.heapUsed } : {}),
-      ...(typeof info.heapTotal === 'number' ? { heapMax: info.heapTotal } : {}),
-      ...(typeof info.eventLoopUtilization === 'number'
-        ? { eventLoopUtilization: info.eventLoopUtilization }
-        : {}),
+      ...known('heapUsed', info.heapUsedBytes),
+      ...known('heapMax', info.heapTotalBytes),
+      ...known('eventLoopUtilization', info.eventLoopUtilization),
+      ...known('eventLoopDelayP99Ms', info.eventLoopDelayP99Ms),
     },
   };
 }
