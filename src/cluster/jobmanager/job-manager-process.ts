@@ -116,7 +116,10 @@ export class JobManagerProcess {
   /** The REST API and reporter first; then jobs (their JobMasters free their slots), the ResourceManager, blobs, HA and transport. */
   closeAsync(): Promise<void> {
     this.closing ??= (async () => {
-      const results = await Promise.allSettled([this.rest.closeAsync(), this.prometheusReporter?.closeAsync()]);
+      const results = await Promise.allSettled([
+        this.rest.closeAsync(),
+        this.prometheusReporter?.closeAsync(),
+      ]);
       results.push(...(await Promise.allSettled([this.component.closeAsync()])));
       results.push(...(await Promise.allSettled([this.blobServer.closeAsync()])));
       results.push(...(await Promise.allSettled([this.haServices.closeAsync()])));
