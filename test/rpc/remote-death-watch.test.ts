@@ -97,8 +97,11 @@ describe('death watch across processes', () => {
     expect(error).to.be.instanceOf(RecipientUnreachableError);
     expect(error.message).to.include('new incarnation');
     // The old incarnation still runs on that port; once the successor is gone, dialing it finds the
-    // quarantined uid and refuses it.
+    // quarantined uid and refuses it. Wait until this side has seen the successor's connection close,
+    // or the echo could still go out on it and fail as unreachable.
+    const successorGone = new Promise<void>((resolve) => service.rpc.watch(oldAddress, () => resolve()));
     await successor.kill();
+    await successorGone;
     now += 100;
     const refused = (await toOld.echo('old again?').catch((e: unknown) => e)) as RemoteHandshakeError;
     expect(refused).to.be.instanceOf(RemoteHandshakeError);

@@ -64,6 +64,7 @@ import { checkTaskSubmission } from './task/task-submission-checks.js';
 import { TaskCode, type TaskBlobService } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
 import { TaskExecutorMetrics, type MetricRegistry } from './task-executor-metrics.js';
+import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
 
 const log = getLogger('TaskExecutor');
 
@@ -124,8 +125,7 @@ export class TaskExecutor
   private readonly metrics: TaskExecutorMetrics;
   private stopping = false;
   private jobLeaderServiceStopped = false;
-  /** Recent log lines, for requestLogLines (the REST API's TaskManager log). */
-  private readonly logRing = new LogRing();
+  private readonly logRing = new LogRing(); // recent log lines, for the REST API's TaskManager log
 
   constructor(rpcService: RpcService, services: TaskExecutorServices) {
     super(rpcService, services.endpointId ?? `taskmanager_${services.resourceId}`);
@@ -277,9 +277,7 @@ export class TaskExecutor
     targetAddress: string,
     resourceManagerId: ResourceManagerId,
   ): Promise<Acknowledge> {
-    log.info(
-      `Receive slot request ${allocationId} for job ${jobId} from resource manager ${resourceManagerId}.`,
-    );
+    log.info(`Receive slot request ${allocationId} for job ${jobId} from ${resourceManagerId}.`);
     // FLINK-9427: a request may overtake the registration; only a registered RM may allocate.
     if (!this.resourceManager.isConnected(resourceManagerId)) {
       throw new TaskManagerError(
@@ -383,17 +381,16 @@ export class TaskExecutor
     if (!this.stopping) this.resourceManager.reconnect(cause);
   }
 
-  /** The last `maxLines` log lines, oldest first: Flink's requestFileUploadByType(LOG), without a file. */
   async requestLogLines(maxLines: number): Promise<string[]> {
     return this.logRing.tail(maxLines);
   }
 
-  requestMetricDump() {
+  requestMetricDump(): Promise<MetricDumpSnapshot> {
     return Promise.resolve(this.metrics.dump());
   }
 
-  /** No result partitions live here, so nothing keeps a TaskExecutor from being released. */
   canBeReleased(): Promise<boolean> {
+    // No result partitions live here, so nothing keeps a TaskExecutor from being released.
     return Promise.resolve(true);
   }
 
@@ -476,11 +473,7 @@ export class TaskExecutor
 
   // ------------------------------------------------------------------ tasks
 
-  /**
-   * A task changed state: a final one first takes the task out of the slot table
-   * (Flink's unregisterTaskAndNotifyFinalState), then every state goes to the
-   * JobMaster the task was submitted by.
-   */
+  /** A final state first unregisters the task (Flink's unregisterTaskAndNotifyFinalState); all go to its JobMaster. */
   private updateTaskExecutionState(
     connection: JobManagerConnection,
     task: Task,
