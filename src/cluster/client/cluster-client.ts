@@ -41,6 +41,10 @@ const kLeaderGoneCodes = new Set<unknown>([
   'ERR_BLOB_SERVICE_CLOSED',
 ]);
 
+/** Of those, the ones that say it is gone: wait for the next leader rather than ask it again. */
+const kLeaderUnreachableCodes = new Set<unknown>(['ERR_RECIPIENT_UNREACHABLE', 'ERR_RPC_CONNECTION']);
+const kResubmitPauseMs = 100;
+
 function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
@@ -200,7 +204,12 @@ export class ClusterClient {
         log.info(
           `Submitting job ${jobGraph.jobId} failed (${messageOf(error)}); submitting it to the next Dispatcher leader.`,
         );
-        if (address !== undefined) this.leader.forget(address);
+        if (kLeaderUnreachableCodes.has(codeOf(error))) {
+          if (address !== undefined) this.leader.forget(address);
+        } else {
+          // A live leader that timed out or no longer leads: ask again shortly, or the successor once named.
+          await new Promise((resolve) => setTimeout(resolve, kResubmitPauseMs));
+        }
       }
     }
   }
