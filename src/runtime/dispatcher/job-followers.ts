@@ -1,6 +1,7 @@
 // The clients that follow one job, and the events on their way to them: the
 // events of one turn leave as one jobEvents tell per client, in order. A
-// client is connected once; until then its events wait. A client whose
+// client is connected once; until then its events wait, also past close(): a
+// short job can end before its client's connection is made. A client whose
 // thread, process or connection is gone is dropped (death watch), and so is one
 // that cannot be reached at all. threadlink's own: Flink's clients poll.
 
@@ -24,6 +25,7 @@ interface Follower {
 export class JobFollowers {
   private readonly followers = new Map<string, Follower>();
   private flushQueued = false;
+  private closed = false;
   private readonly flush = () => this.flushAll();
 
   constructor(
@@ -46,7 +48,12 @@ export class JobFollowers {
         runAsync(() => {
           if (this.followers.get(address) !== follower) return;
           follower.gateway = gateway;
-          this.schedule();
+          if (!this.closed) {
+            this.schedule();
+            return;
+          }
+          this.flushAll();
+          this.remove(address);
         }),
       (error: unknown) =>
         runAsync(() => {
@@ -70,10 +77,13 @@ export class JobFollowers {
     this.schedule();
   }
 
-  /** Sends what is queued now, and forgets every follower. */
+  /** Sends what is queued now, and forgets every follower: one still connecting once it has its events. */
   close(): void {
+    this.closed = true;
     this.flushAll();
-    for (const address of [...this.followers.keys()]) this.remove(address);
+    for (const [address, follower] of [...this.followers]) {
+      if (follower.gateway) this.remove(address);
+    }
   }
 
   private schedule(): void {
