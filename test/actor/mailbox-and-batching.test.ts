@@ -82,7 +82,13 @@ describe('mailboxes', () => {
 });
 
 describe('micro-batching', () => {
-  it('envelopes sent in one tick leave as few postMessages, each a flat frame of up to 64, in order', async () => {
+  /** A PortLink on a real channel, counting its postMessages and keeping the frames that arrive. */
+  function recordingLink(): {
+    link: PortLink;
+    received: unknown[][];
+    posts: () => number;
+    close: () => void;
+  } {
     const { port1, port2 } = new MessageChannel();
     const received: unknown[][] = [];
     const listener: TransportListener = {
@@ -100,19 +106,52 @@ describe('micro-batching', () => {
       post(value);
     };
     port2.on('message', (frame: unknown[]) => received.push(frame));
+    return {
+      link,
+      received,
+      posts: () => posts,
+      close: () => {
+        link.markDown('test over');
+        port2.close();
+      },
+    };
+  }
+
+  const sizes = (frames: unknown[][]) => frames.map((frame) => frame.length / 4);
+
+  it('asks sent in one tick leave as few postMessages, each a flat frame of up to 64, in order', async () => {
+    const { link, received, posts, close } = recordingLink();
     try {
-      for (let i = 0; i < 200; i++) link.send({ k: Kind.Tell, to: '/user/x', body: i } as DataEnvelope);
+      for (let i = 0; i < 200; i++) link.send({ k: Kind.Ask, to: '/user/x', id: i, body: i } as DataEnvelope);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      // 64 + 64 + 64 sent as soon as full, the last 8 at the end of the tick.
-      expect(posts).to.equal(4);
-      expect(received.map((frame) => frame.length / 4)).to.deep.equal([64, 64, 64, 8]);
+      // 64 + 64 + 64 sent as soon as full, so the peer starts on them; the last 8 at the end of the tick.
+      expect(posts()).to.equal(4);
+      expect(sizes(received)).to.deep.equal([64, 64, 64, 8]);
       // Four slots per envelope: kind, id, to, body.
       const bodies: unknown[] = [];
       for (const frame of received) for (let i = 3; i < frame.length; i += 4) bodies.push(frame[i]);
       expect(bodies).to.deep.equal(Array.from({ length: 200 }, (_, i) => i));
     } finally {
-      link.markDown('test over');
-      port2.close();
+      close();
+    }
+  });
+
+  it('tells alone fill frames of up to 256, and a batch that holds an ask leaves at 64', async () => {
+    const { link, received, close } = recordingLink();
+    try {
+      for (let i = 0; i < 600; i++) link.send({ k: Kind.Tell, to: '/user/x', body: i } as DataEnvelope);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sizes(received)).to.deep.equal([256, 256, 88]);
+      received.length = 0;
+      link.send({ k: Kind.Ask, to: '/user/x', id: 1, body: 'ask' } as DataEnvelope);
+      for (let i = 0; i < 100; i++) link.send({ k: Kind.Tell, to: '/user/x', body: i } as DataEnvelope);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sizes(received)).to.deep.equal([64, 37]);
+      const bodies: unknown[] = [];
+      for (const frame of received) for (let i = 3; i < frame.length; i += 4) bodies.push(frame[i]);
+      expect(bodies).to.deep.equal(['ask', ...Array.from({ length: 100 }, (_, i) => i)]);
+    } finally {
+      close();
     }
   });
 });
