@@ -9,11 +9,17 @@ import { expect } from 'chai';
 
 import { ClusterClient } from '../../../src/cluster/client/cluster-client.js';
 import type { RpcService } from '../../../src/rpc/rpc-service.js';
+import { FencedRpcEndpoint } from '../../../src/rpc/rpc-endpoint.js';
 import { Dispatcher } from '../../../src/runtime/dispatcher/dispatcher.js';
+import { DuplicateJobSubmissionError } from '../../../src/runtime/dispatcher/dispatcher-errors.js';
 import { DispatcherGateway } from '../../../src/runtime/gateways/dispatcher-gateway.js';
 import { HeartbeatServices } from '../../../src/runtime/heartbeat/heartbeat-services.js';
 import { EmbeddedHaServices } from '../../../src/runtime/highavailability/embedded-ha-services.js';
-import { DispatcherId } from '../../../src/runtime/types/ids.js';
+import { Acknowledge } from '../../../src/runtime/types/acknowledge.js';
+import { DispatcherId, type JobID } from '../../../src/runtime/types/ids.js';
+import type { JobSnapshot } from '../../../src/runtime/types/job-events.js';
+import type { JobGraph } from '../../../src/runtime/types/job-graph.js';
+import { JobStatus } from '../../../src/runtime/types/job-status.js';
 import { drain, eventually } from '../../support/eventually.js';
 import { useRpcService } from '../../support/paths.js';
 import { SettableLeaderRetrievalService } from '../../support/settable-leader-retrieval.js';
@@ -21,6 +27,34 @@ import { SettableLeaderRetrievalService } from '../../support/settable-leader-re
 const kTimeout = 5000;
 const kModule = new URL('../../fixtures/tasks/values.js', import.meta.url).href;
 const kJob = { name: 'moving', tasks: [{ module: kModule, export: 'add', args: [1, 2] }] };
+
+/**
+ * A Dispatcher that takes the first submission but never answers it (a leader too
+ * busy to answer in time), answers the second as a duplicate, and reports the job
+ * finished to a client that subscribes.
+ */
+class SlowDispatcher extends FencedRpcEndpoint<DispatcherId> {
+  static override gateways = [DispatcherGateway];
+  readonly submissions: JobID[] = [];
+
+  submitJob(jobGraph: JobGraph): Promise<typeof Acknowledge> {
+    this.submissions.push(jobGraph.jobId);
+    if (this.submissions.length === 1) return new Promise(() => {});
+    return Promise.reject(new DuplicateJobSubmissionError(`Job ${jobGraph.jobId} runs already.`));
+  }
+
+  async subscribeToJob(jobId: JobID): Promise<JobSnapshot> {
+    return {
+      jobId,
+      name: 'slow',
+      status: JobStatus.FINISHED,
+      tasks: [undefined],
+      failedAttempts: 0,
+      result: { jobId, status: JobStatus.FINISHED, results: [3] },
+      seq: 1,
+    };
+  }
+}
 
 describe('ClusterClient: a submission whose Dispatcher leader is gone', () => {
   const service = useRpcService();
@@ -120,6 +154,25 @@ describe('ClusterClient: a submission whose Dispatcher leader is gone', () => {
     expect(job.isSettled).to.equal(false);
     await next.gateway.cancelJob(job.jobId, kTimeout);
     await job.result.catch(() => {});
+  });
+
+  it('asks a live leader that timed out again, and follows the job it already took', async () => {
+    const sessionId = DispatcherId.generate();
+    const slow = new SlowDispatcher(service.rpc, sessionId);
+    slow.start();
+    const retriever = new SettableLeaderRetrievalService(slow.getAddress(), sessionId);
+    const created = new ClusterClient({
+      rpcService: service.rpc,
+      dispatcherRetriever: retriever,
+      followLeaderChanges: true,
+      leaderTimeoutMs: kTimeout,
+      timeoutMs: 100, // the first submission's ask times out after this
+    });
+    clients.push(created);
+    const job = created.submitJob(kJob);
+    expect(await job.result).to.deep.equal([3]);
+    expect(slow.submissions).to.deep.equal([job.jobId, job.jobId]);
+    await slow.closeAsync();
   });
 
   it('fails at once with the coded connection error when leaders do not change (standalone)', async () => {
