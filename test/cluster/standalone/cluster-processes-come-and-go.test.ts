@@ -69,7 +69,12 @@ describe('cluster processes that come and go', function () {
       const strangerConfig = join(tls.dir, 'stranger.yaml');
       await writeFile(
         strangerConfig,
-        Object.entries({ ...kFastRetries, ...certs.otherCa })
+        // Its blob cache goes under the cluster's directory too, which close() removes.
+        Object.entries({
+          ...kFastRetries,
+          ...certs.otherCa,
+          'blob.storage.directory': join(tls.dir, 'blobs'),
+        })
           .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
           .join('\n'),
       );
