@@ -308,6 +308,9 @@ export class RpcService {
     if (!(delayMs >= 0)) throw new RangeError(`delay must be zero or greater, got ${delayMs}`);
     const scheduled = new TrackedTimer(this.scheduled);
     if (this.closing) scheduled.cancel();
+    // No delay: right after this turn. The timer queue's setTimeout waits at least 1 ms,
+    // which every embedded-HA notification (execute) paid, several per job.
+    else if (delayMs === 0) scheduled.start(immediate(() => scheduled.fire(task)));
     else scheduled.start(this.system.scheduleOnce(delayMs, () => scheduled.fire(task)));
     return scheduled;
   }
@@ -380,4 +383,15 @@ function validate(options: FilledOptions): void {
       throw new RangeError(`RpcService option ${key} must be a positive number, got ${String(value)}.`);
     }
   }
+}
+
+/** A task for right after this turn of the event loop, cancellable like a timer. */
+function immediate(run: () => void): { cancel(): boolean } {
+  const handle = setImmediate(run);
+  return {
+    cancel: () => {
+      clearImmediate(handle);
+      return true;
+    },
+  };
 }

@@ -6,14 +6,14 @@ import type { ScheduledTimer } from '../actor/scheduled-timer.js';
 import type { ScheduledTask } from './scheduled-executor.js';
 
 export class TrackedTimer implements ScheduledTask {
-  private timer: ScheduledTimer | undefined;
+  private timer: Pick<ScheduledTimer, 'cancel'> | undefined;
   private state: 'pending' | 'done' | 'cancelled' = 'pending';
 
   constructor(private readonly owner: Set<TrackedTimer>) {
     owner.add(this);
   }
 
-  start(timer: ScheduledTimer): void {
+  start(timer: Pick<ScheduledTimer, 'cancel'>): void {
     this.timer = timer;
   }
 

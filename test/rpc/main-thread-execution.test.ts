@@ -170,6 +170,24 @@ describe('main-thread execution', () => {
     expect(never.isCancelled).to.equal(true);
   });
 
+  it("the service's executor runs an execute right after this turn, not on a timer, and drops it when the service closes", async () => {
+    const executor = service.rpc.getScheduledExecutor();
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      executor.execute(() => order.push('execute'));
+      // Immediates run in order; a zero-delay timer would wait for the clock's next millisecond.
+      setImmediate(() => {
+        order.push('immediate after it');
+        resolve();
+      });
+    });
+    expect(order).to.deep.equal(['execute', 'immediate after it']);
+    executor.execute(() => order.push('after close'));
+    await service.rpc.closeAsync();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(order).to.deep.equal(['execute', 'immediate after it']);
+  });
+
   it('is running only between onStart and onStop', async () => {
     const endpoint = new CounterEndpoint(service.rpc);
     expect(endpoint.isRunning()).to.equal(false);
