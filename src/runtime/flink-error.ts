@@ -25,6 +25,11 @@ export class FlinkError extends Error {
 Object.defineProperty(FlinkError.prototype, kFlinkError, { value: true });
 registerErrorClasses(FlinkError);
 
+/** The stable `code` of an error (also one decoded from another thread or process), or undefined. */
+export function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 /** An error's message for another message, with its cause's; anything else as a string. */
 export function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

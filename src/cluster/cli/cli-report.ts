@@ -2,6 +2,7 @@
 // causes, one per line with class and code, then the innermost stack (often the
 // task's own code). Shared by every command.
 
+import { codeOf } from '../../runtime/flink-error.js';
 import { JobCancellationError } from '../../runtime/jobmaster/job-master-errors.js';
 
 /** The exit codes of every command (Flink's CLI: 0 ok, 1 failure; 2 a usage error, as POSIX tools). */
@@ -26,7 +27,7 @@ export function isCancellation(error: unknown): boolean {
 
 function configurationErrorIn(error: unknown): unknown {
   return causeChain(error).find((e) => {
-    const code = (e as { code?: unknown } | null)?.code;
+    const code = codeOf(e);
     return code === 'ERR_ILLEGAL_CONFIGURATION' || code === 'ERR_RPC_CONFIGURATION';
   });
 }

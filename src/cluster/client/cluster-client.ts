@@ -12,7 +12,7 @@
 import { getLogger } from '../../actor/logger.js';
 import { RecipientUnreachableError } from '../../rpc/errors.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
-import { messageOf } from '../../runtime/flink-error.js';
+import { codeOf, messageOf } from '../../runtime/flink-error.js';
 import type { JobStatusMessage } from '../../runtime/gateways/dispatcher-gateway.js';
 import { ResourceManagerGateway } from '../../runtime/gateways/resource-manager-gateway.js';
 import type { MetricDumpSnapshot } from '../../runtime/metrics/metric-dump.js';
@@ -44,10 +44,6 @@ const kLeaderGoneCodes = new Set<unknown>([
 /** Of those, the ones that say it is gone: wait for the next leader rather than ask it again. */
 const kLeaderUnreachableCodes = new Set<unknown>(['ERR_RECIPIENT_UNREACHABLE', 'ERR_RPC_CONNECTION']);
 const kResubmitPauseMs = 100;
-
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
 
 export interface ClusterClientOptions {
   readonly rpcService: RpcService;

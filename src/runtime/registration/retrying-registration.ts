@@ -11,6 +11,7 @@ import type { FencedRpcGateway, GatewayDefinition, RpcGateway } from '../../rpc/
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor, ScheduledTask } from '../../rpc/scheduled-executor.js';
 import { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
+import { codeOf } from '../flink-error.js';
 import type {
   RegistrationFailure,
   RegistrationRejection,
@@ -250,7 +251,5 @@ export abstract class RetryingRegistration<
 }
 
 function isTimeout(error: unknown): boolean {
-  return (
-    error instanceof RpcTimeoutError || (error as { code?: unknown } | null)?.code === RpcTimeoutError.code
-  );
+  return error instanceof RpcTimeoutError || codeOf(error) === RpcTimeoutError.code;
 }

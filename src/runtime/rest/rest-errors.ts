@@ -3,7 +3,7 @@
 // RestHandlerException: its message goes to the client as `{ errors: [...] }`.
 
 import { registerErrorClasses } from '../../actor/error-codec.js';
-import { FlinkError } from '../flink-error.js';
+import { codeOf, FlinkError } from '../flink-error.js';
 
 export class RestHandlerError extends FlinkError {
   static override readonly code: string = 'ERR_REST_HANDLER';
@@ -39,7 +39,7 @@ const kNotFoundCodes = new Set(['ERR_JOB_NOT_FOUND', 'ERR_UNKNOWN_TASK_EXECUTOR'
 /** The HTTP status for `error`: its own for a RestHandlerError, 404 for an unknown job or TaskExecutor, else 500. */
 export function httpStatusOf(error: unknown): 400 | 404 | 500 | 503 {
   if (error instanceof RestHandlerError) return error.httpStatus;
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = codeOf(error);
   if (typeof code === 'string' && kNotFoundCodes.has(code)) return 404;
   return 500;
 }

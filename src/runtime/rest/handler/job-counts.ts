@@ -1,9 +1,10 @@
-// A job's tasks per state as Flink's REST API writes them: lower-case states
+// The parts of Flink's job bodies that several REST handlers share: the job with its
+// state and times, and its tasks per state as Flink writes them: lower-case states
 // (JobDetails' "tasks") or upper-case (JobDetailsInfo's "status-counts").
 
 import { ExecutionState } from '../../types/execution-state.js';
 import type { JobDetails } from '../../types/job-details.js';
-import type { JobDetailsBody, TaskCounts } from '../messages/job-messages.js';
+import type { JobDetailsBody, JobTimesBody, TaskCounts } from '../messages/job-messages.js';
 
 export function taskCounts(details: JobDetails): TaskCounts {
   const counts: Record<string, number> = { total: details.numTasks };
@@ -13,19 +14,21 @@ export function taskCounts(details: JobDetails): TaskCounts {
   return counts as TaskCounts;
 }
 
-/** Flink's duration: until now while the job runs. */
-export function durationOf(details: JobDetails, now: number): number {
-  return (details.endTime >= 0 ? details.endTime : now) - details.startTime;
-}
-
-export function jobDetailsBody(details: JobDetails, now: number): JobDetailsBody {
+/** The job, its state and its times; Flink's duration runs until now while the job runs. */
+export function jobTimesBody(details: JobDetails, now: number): JobTimesBody {
   return {
     jid: details.jobId,
     name: details.jobName,
     state: details.status,
     'start-time': details.startTime,
     'end-time': details.endTime,
-    duration: durationOf(details, now),
+    duration: (details.endTime >= 0 ? details.endTime : now) - details.startTime,
+  };
+}
+
+export function jobDetailsBody(details: JobDetails, now: number): JobDetailsBody {
+  return {
+    ...jobTimesBody(details, now),
     'last-modification': details.lastUpdateTime,
     tasks: taskCounts(details),
   };

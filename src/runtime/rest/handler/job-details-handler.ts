@@ -5,7 +5,7 @@
 import type { JobID } from '../../types/ids.js';
 import type { JobDetailsInfo } from '../messages/job-messages.js';
 import type { RestGateways } from '../rest-gateways.js';
-import { durationOf } from './job-counts.js';
+import { jobTimesBody } from './job-counts.js';
 
 export async function handleJobDetails(gateways: RestGateways, jobId: JobID): Promise<JobDetailsInfo> {
   const dispatcher = await gateways.dispatcher();
@@ -13,12 +13,7 @@ export async function handleJobDetails(gateways: RestGateways, jobId: JobID): Pr
   const { details } = info;
   const now = Date.now();
   return {
-    jid: details.jobId,
-    name: details.jobName,
-    state: details.status,
-    'start-time': details.startTime,
-    'end-time': details.endTime,
-    duration: durationOf(details, now),
+    ...jobTimesBody(details, now),
     now,
     'status-counts': { ...details.tasksPerState },
     'failed-attempts': info.failedAttempts,

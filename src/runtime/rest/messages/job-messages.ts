@@ -11,13 +11,17 @@ export interface JobIdsWithStatusOverview {
   readonly jobs: readonly { readonly id: string; readonly status: string }[];
 }
 
-export interface JobDetailsBody {
+/** What every job body of Flink's REST API starts with: the job, its state and its times. */
+export interface JobTimesBody {
   readonly jid: string;
   readonly name: string;
   readonly state: string;
   readonly 'start-time': number;
   readonly 'end-time': number;
   readonly duration: number;
+}
+
+export interface JobDetailsBody extends JobTimesBody {
   readonly 'last-modification': number;
   readonly tasks: TaskCounts;
 }
@@ -35,13 +39,7 @@ export interface SubtaskExecutionAttemptDetailsInfo {
   readonly 'last-modification': number;
 }
 
-export interface JobDetailsInfo {
-  readonly jid: string;
-  readonly name: string;
-  readonly state: string;
-  readonly 'start-time': number;
-  readonly 'end-time': number;
-  readonly duration: number;
+export interface JobDetailsInfo extends JobTimesBody {
   readonly now: number;
   readonly 'status-counts': Readonly<Record<string, number>>;
   readonly 'failed-attempts': number;
