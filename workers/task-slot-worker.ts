@@ -1,9 +1,18 @@
 // A slot's task worker: runs the slot's tasks, one at a time, off the
 // TaskExecutor's thread, so that user code never stalls heartbeats. Mirrors the
-// executing thread of Flink's Task. The TaskExecutor posts a TaskRunRequest; the
-// worker imports the module (once per job: imported modules are kept), calls the
-// export with the arguments, awaits it if it returns a promise, and posts a
-// TaskRunReply. Loaded by file, never bundled: it must stay small and start fast.
+// executing thread of Flink's Task. The TaskExecutor posts TaskRunRequests in
+// batches, ahead of time; the worker queues them, claims each before it runs it
+// (see task-slot-worker-protocol.ts), imports the module (once per job: imported
+// modules are kept), calls the export with the arguments, awaits it if it
+// returns a promise, and answers with a TaskRunReply. Loaded by file, never
+// bundled: it must stay small and start fast.
+//
+// Replies leave in batches, because waking the TaskExecutor's thread is what a
+// tiny task costs most: when the queue runs dry, before the worker waits for a
+// promise or a module, once kMaxRepliesPerMessage have gathered, and before a
+// task starts while an answer has waited kMaxReplyDelayMs. The one that waits
+// longer: the answer of a short task queued in front of a long synchronous one,
+// which the JobMaster queues only behind tasks that proved short (SlotPool).
 //
 // The worker outlives jobs (see SlotWorker), so each job imports its task modules
 // under a URL of its own: `?threadlink-job=<jobId>` on a file URL, a media-type
@@ -18,51 +27,122 @@
 
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 import { encodeError } from '../src/actor/error-codec.js';
 import { TaskInvokableError, TaskResultError } from '../src/runtime/taskexecutor/task/task-errors.js';
-import type {
-  TaskRunReply,
-  TaskRunRequest,
+import {
+  ClaimState,
+  type TaskRunReply,
+  type TaskRunRequest,
+  type TaskSlotWorkerData,
 } from '../src/runtime/taskexecutor/task/task-slot-worker-protocol.js';
 
 type ModuleNamespace = Readonly<Record<string, unknown>>;
 
+/** Answers that share one message at most. */
+const kMaxRepliesPerMessage = 64;
+/** How long an answer may wait for the next ones before a task starts. */
+const kMaxReplyDelayMs = 1;
+
 if (!parentPort) throw new Error('workers/task-slot-worker.js must run in a worker thread.');
 const port = parentPort;
+const claims = new Int32Array((workerData as TaskSlotWorkerData).claims);
 /** The current job's task modules, by specifier; another job's arrival clears it. */
 const modules = new Map<string, ModuleNamespace>();
 let modulesOfJob: string | undefined;
 
-/** The run being answered; replies of any other are dropped. */
-let current: { answered: boolean } | undefined;
+/** Posted tasks not started yet, in order, from `head` on. */
+let queue: TaskRunRequest[] = [];
+let head = 0;
+/** A run is in progress (or the queue is being worked through): new requests only queue. */
+let busy = false;
+let outbox: TaskRunReply[] = [];
+/** When the oldest answer in the outbox was written. */
+let outboxSince = 0;
 
-port.on('message', (request: TaskRunRequest) => {
-  const run = { answered: false };
+interface Run {
+  readonly request: TaskRunRequest;
+  readonly startedAt: number;
+  answered: boolean;
+}
+/** The run being answered; replies of any other are dropped. */
+let current: Run | undefined;
+
+port.on('message', (requests: TaskRunRequest[]) => {
+  if (head >= 1024) {
+    // A slot that is never idle never empties its queue: cut off what has run.
+    queue = queue.slice(head);
+    head = 0;
+  }
+  for (const request of requests) queue.push(request);
+  if (!busy) drain();
+});
+
+function onUncaught(error: unknown): void {
+  const run = current;
+  if (run && !run.answered) {
+    fail(run, error);
+    next();
+  } else console.error('An error escaped a task that had already returned:', error);
+}
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
+
+/** Runs queued tasks until the queue is empty or a run has to wait. */
+function drain(): void {
+  busy = true;
+  while (head < queue.length) {
+    const request = queue[head++] as TaskRunRequest;
+    if (
+      Atomics.compareExchange(claims, request.claim, ClaimState.QUEUED, ClaimState.STARTED) !==
+      ClaimState.QUEUED
+    ) {
+      answer({ claim: request.claim, cancelled: true });
+      continue;
+    }
+    if (outbox.length > 0 && performance.now() - outboxSince >= kMaxReplyDelayMs) flush();
+    if (!start(request)) {
+      // It waits for a promise or a module: what is answered so far leaves now.
+      flush();
+      return;
+    }
+  }
+  queue = [];
+  head = 0;
+  busy = false;
+  flush();
+}
+
+/** After an asynchronous run was answered: the queue goes on. */
+function next(): void {
+  current = undefined;
+  drain();
+}
+
+/** Starts a run; true if it was answered before returning. */
+function start(request: TaskRunRequest): boolean {
+  const run: Run = { request, startedAt: performance.now(), answered: false };
   current = run;
   if (request.jobId !== modulesOfJob) {
     modules.clear();
     modulesOfJob = request.jobId;
   }
   const loaded = modules.get(request.module);
-  if (loaded) {
-    invoke(run, loaded, request);
-    return;
-  }
+  if (loaded) return invoke(run, loaded);
   load(request.module, request.jobId).then(
-    (namespace) => invoke(run, namespace, request),
-    (error: unknown) => fail(run, error),
+    (namespace) => {
+      // An uncaught error may have failed the run while its module loaded.
+      if (!run.answered && invoke(run, namespace)) next();
+    },
+    (error: unknown) => {
+      if (run.answered) return;
+      fail(run, error);
+      next();
+    },
   );
-});
-
-function onUncaught(error: unknown): void {
-  const run = current;
-  if (run && !run.answered) fail(run, error);
-  else console.error('An error escaped a task that had already returned:', error);
+  return false;
 }
-process.on('uncaughtException', onUncaught);
-process.on('unhandledRejection', onUncaught);
 
 /** The module's URL under the job's own cache key. */
 function urlForJob(specifier: string, jobId: string): string {
@@ -95,7 +175,9 @@ async function load(specifier: unknown, jobId: string): Promise<ModuleNamespace>
   return namespace;
 }
 
-function invoke(run: Run, namespace: ModuleNamespace, request: TaskRunRequest): void {
+/** Calls the task's function; true if it was answered before returning. */
+function invoke(run: Run, namespace: ModuleNamespace): boolean {
+  const request = run.request;
   const fn = namespace[request.exportName];
   if (typeof fn !== 'function') {
     fail(
@@ -105,51 +187,81 @@ function invoke(run: Run, namespace: ModuleNamespace, request: TaskRunRequest): 
           `(found ${fn === undefined ? 'nothing' : typeof fn}).`,
       ),
     );
-    return;
+    return true;
   }
   const args = request.args ?? [];
   if (!Array.isArray(args)) {
     fail(run, new TaskInvokableError(`The task's arguments must be an array, got ${typeof args}.`));
-    return;
+    return true;
   }
   let value: unknown;
   try {
     value = (fn as (...args: readonly unknown[]) => unknown)(...args);
   } catch (error) {
     fail(run, error);
-    return;
+    return true;
   }
-  if (isPromiseLike(value)) {
-    value.then(
-      (result) => succeed(run, result),
-      (error: unknown) => fail(run, error),
-    );
-  } else {
+  if (!isPromiseLike(value)) {
     succeed(run, value);
+    return true;
   }
+  value.then(
+    (result) => {
+      if (run.answered) return;
+      succeed(run, result);
+      next();
+    },
+    (error: unknown) => {
+      if (run.answered) return;
+      fail(run, error);
+      next();
+    },
+  );
+  return false;
 }
-
-type Run = { answered: boolean };
 
 function succeed(run: Run, value: unknown): void {
   if (run.answered) return;
-  try {
-    port.postMessage({ ok: true, value } satisfies TaskRunReply);
-    run.answered = true;
-  } catch (cause) {
-    fail(
-      run,
-      new TaskResultError(`The task's return value could not be sent back: ${(cause as Error).message}`, {
-        cause,
-      }),
-    );
-  }
+  run.answered = true;
+  Atomics.store(claims, run.request.claim, ClaimState.DONE);
+  answer({ claim: run.request.claim, ok: true, value, ms: performance.now() - run.startedAt });
 }
 
 function fail(run: Run, error: unknown): void {
   if (run.answered) return;
   run.answered = true;
-  port.postMessage({ ok: false, error: encodeError(error) } satisfies TaskRunReply);
+  Atomics.store(claims, run.request.claim, ClaimState.DONE);
+  answer({ claim: run.request.claim, ok: false, error: encodeError(error) });
+}
+
+function answer(reply: TaskRunReply): void {
+  if (outbox.length === 0) outboxSince = performance.now();
+  outbox.push(reply);
+  if (outbox.length >= kMaxRepliesPerMessage) flush();
+}
+
+function flush(): void {
+  if (outbox.length === 0) return;
+  const replies = outbox;
+  outbox = [];
+  try {
+    port.postMessage(replies);
+  } catch {
+    // Some return value cannot be cloned: send them one by one, to learn which.
+    for (const reply of replies) postAlone(reply);
+  }
+}
+
+function postAlone(reply: TaskRunReply): void {
+  try {
+    port.postMessage([reply]);
+  } catch (cause) {
+    const error = new TaskResultError(
+      `The task's return value could not be sent back: ${(cause as Error).message}`,
+      { cause },
+    );
+    port.postMessage([{ claim: reply.claim, ok: false, error: encodeError(error) } satisfies TaskRunReply]);
+  }
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

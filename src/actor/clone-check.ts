@@ -57,6 +57,14 @@ function estimate_(value: unknown, depth: number, seen: Set<object> | undefined)
     if (seen.has(object)) return 5;
     seen.add(object);
   }
+  // Fast paths for what messages are mostly made of: arrays and plain objects skip the class checks below.
+  if (Array.isArray(object)) {
+    let size = 8;
+    for (let i = 0; i < object.length; i++) size += estimate_(object[i], depth + 1, seen);
+    return size;
+  }
+  const prototype = Object.getPrototypeOf(object) as object | null;
+  if (prototype === Object.prototype || prototype === null) return estimateFields(object, 8, depth, seen);
   if (ArrayBuffer.isView(object)) return 16 + object.byteLength;
   if (object instanceof ArrayBuffer) return 8 + object.byteLength;
   if (object instanceof Date) return 9;
@@ -78,15 +86,17 @@ function estimate_(value: unknown, depth: number, seen: Set<object> | undefined)
     for (const v of object) size += estimate_(v, depth + 1, seen);
     return size;
   }
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) size += estimate_(object[i], depth + 1, seen);
-    return size;
-  }
   if (object instanceof Error) {
     size += 2 * ((object.message?.length ?? 0) + (object.stack?.length ?? 0));
   }
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
+  return estimateFields(object, size, depth, seen);
+}
+
+/** `size` plus the object's own enumerable fields. */
+function estimateFields(object: object, size: number, depth: number, seen: Set<object> | undefined): number {
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     size += 5 + 2 * key.length + estimate_((object as Record<string, unknown>)[key], depth + 1, seen);
   }
   return size;

@@ -4,14 +4,17 @@
 // needs slots (a re-offer of a slot it holds is accepted again), and releasing a
 // TaskExecutor or failing a slot hands back what ran there.
 //
-// A slot whose tasks are short takes up to `executionsPerSlot` executions: one
-// runs, the others wait in the TaskExecutor's queue for that slot, so its worker
-// starts the next task the moment the last one returns instead of idling for a
-// round trip to the JobMaster (Flink shares a slot among several tasks, too).
-// A slot starts with room for one; only once an execution has finished there in
-// under kShortTaskMs does it queue, and only when the caller allows it: a job's
-// first tasks spread over all the slots that arrive, long tasks never wait
-// behind each other, and a job's last tasks do not queue while a slot is idle.
+// A slot whose tasks are short takes several executions: one runs, the others
+// wait in its worker's queue (see SlotWorker), so the worker starts the next
+// task the moment the last one returns instead of idling for a round trip to
+// the JobMaster, and a slot of tiny tasks costs a few messages per batch instead
+// of several per task (Flink shares a slot among several tasks, too). How many:
+// enough to keep the worker busy for kSlotQueueMs at the pace its last task
+// ran, at most `executionsPerSlot`. A slot starts with room for one; only once
+// an execution has finished there in under kShortTaskMs does it queue, and only
+// when the caller allows it: a job's first tasks spread over all the slots that
+// arrive, long tasks never wait behind each other, and a job's last tasks do
+// not queue while a slot is idle.
 // Slots with room are kept in insertion order in Sets, so taking one is O(1).
 
 import type { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
@@ -28,14 +31,22 @@ export interface AllocatedSlot {
   readonly gateway: TaskExecutorGateway;
   /** The executions deployed to the slot: the running one and those queued behind it. */
   readonly executionIds: Set<ExecutionAttemptID>;
-  /** How many executions the slot takes now: 1, or executionsPerSlot once its tasks proved short. */
+  /** How many executions the slot takes now: 1, or more once its tasks proved short (see slotCapacity). */
   capacity: number;
 }
 
-/** Enough queued tiny tasks to cover a round trip of ~100 µs through two threads. */
-export const kDefaultExecutionsPerSlot = 4;
+/** The most executions one slot takes; tiny tasks reach it. */
+export const kDefaultExecutionsPerSlot = 64;
 /** A task that ran shorter than this gains from queueing; a longer one does not notice the round trip. */
 export const kShortTaskMs = 5;
+/** The work a slot of short tasks holds beyond the running one: more than a round trip to the JobMaster under load. */
+export const kSlotQueueMs = 2;
+
+/** How many executions a slot takes after one finished there in `ranForMs`. */
+export function slotCapacity(ranForMs: number, executionsPerSlot: number): number {
+  if (!(ranForMs < kShortTaskMs)) return 1;
+  return Math.min(executionsPerSlot, 1 + Math.ceil(kSlotQueueMs / Math.max(ranForMs, 0.001)));
+}
 
 export class SlotPool {
   private readonly taskManagers = new Map<ResourceID, Set<AllocationID>>();
@@ -146,7 +157,7 @@ export class SlotPool {
   releaseAssignment(allocationId: AllocationID, executionId: ExecutionAttemptID, ranForMs?: number): void {
     const slot = this.slots.get(allocationId);
     if (!slot?.executionIds.delete(executionId)) return;
-    if (ranForMs !== undefined) slot.capacity = ranForMs < kShortTaskMs ? this.executionsPerSlot : 1;
+    if (ranForMs !== undefined) slot.capacity = slotCapacity(ranForMs, this.executionsPerSlot);
     if (slot.executionIds.size === 0) {
       this.partialSlots.delete(allocationId);
       this.idleSlots.add(allocationId);

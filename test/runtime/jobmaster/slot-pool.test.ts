@@ -7,7 +7,12 @@
 
 import { expect } from 'chai';
 
-import { kShortTaskMs, SlotPool } from '../../../src/runtime/jobmaster/slot-pool.js';
+import {
+  kDefaultExecutionsPerSlot,
+  kShortTaskMs,
+  slotCapacity,
+  SlotPool,
+} from '../../../src/runtime/jobmaster/slot-pool.js';
 import type { TaskExecutorGateway } from '../../../src/runtime/gateways/task-executor-gateway.js';
 import { ExecutionAttemptID, JobID, ResourceID } from '../../../src/runtime/types/ids.js';
 import { slotOffers } from './testing-job-master-builder.js';
@@ -205,5 +210,15 @@ describe('SlotPool', () => {
 
   it('refuses a slot capacity below one', () => {
     expect(() => new SlotPool(0)).to.throw(RangeError, 'executionsPerSlot must be a whole number ≥ 1, got 0');
+  });
+
+  it('queues about kSlotQueueMs of work in a slot of short tasks, and nothing behind a long one', () => {
+    expect(slotCapacity(0, kDefaultExecutionsPerSlot)).to.equal(kDefaultExecutionsPerSlot);
+    expect(slotCapacity(0.01, kDefaultExecutionsPerSlot)).to.equal(kDefaultExecutionsPerSlot);
+    expect(slotCapacity(0.5, kDefaultExecutionsPerSlot)).to.equal(5);
+    expect(slotCapacity(1, kDefaultExecutionsPerSlot)).to.equal(3);
+    expect(slotCapacity(kShortTaskMs - 1, kDefaultExecutionsPerSlot)).to.equal(2);
+    expect(slotCapacity(kShortTaskMs, kDefaultExecutionsPerSlot)).to.equal(1);
+    expect(slotCapacity(0, 4)).to.equal(4);
   });
 });

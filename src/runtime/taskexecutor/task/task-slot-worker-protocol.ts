@@ -1,17 +1,48 @@
 // The messages between a slot's worker and the TaskExecutor, all in one place.
-// One message each way per task: the TaskExecutor posts the task's invokable
-// and its job (the key under which the worker keeps the job's modules), the
-// worker posts the outcome. A worker runs one task at a time, so the reply
-// needs no id; a worker that is being ended is ignored instead.
+// The TaskExecutor posts the tasks of a slot in batches, ahead of time: the
+// worker keeps them in order and runs them one at a time, and posts their
+// outcomes in batches too. Each task has a claim, an Int32 in memory both
+// threads share: the worker moves it from QUEUED to STARTED with one
+// compare-and-swap before it runs the task, and the TaskExecutor takes back a
+// task that has not started by moving it from QUEUED to CANCELLED. Whoever
+// swaps first wins, so a task taken back never runs, and one that started is
+// known to have started, without a round trip. Claims are reused once the
+// worker has answered for them.
 
 import type { SerializedError } from '../../../actor/error-codec.js';
 import type { TaskInvokable } from '../../types/task-deployment-descriptor.js';
 
-/** TaskExecutor → worker: run this, for that job. */
-export interface TaskRunRequest extends TaskInvokable {
-  readonly jobId: string;
+/** How many tasks may be posted to a worker and not answered yet: the claims one worker has. */
+export const kClaims = 256;
+
+/** A claim's states. FREE: unused; the rest follow the task. */
+export const ClaimState = {
+  FREE: 0,
+  QUEUED: 1,
+  STARTED: 2,
+  DONE: 3,
+  CANCELLED: 4,
+} as const;
+
+/** What a worker is started with. */
+export interface TaskSlotWorkerData {
+  /** kClaims Int32 claims. */
+  readonly claims: SharedArrayBuffer;
 }
 
-/** Worker → TaskExecutor: what the task returned, or what it threw (encoded with encodeError). */
+/** TaskExecutor → worker, in batches (TaskRunRequest[]): run this, for that job, under that claim. */
+export interface TaskRunRequest extends TaskInvokable {
+  readonly jobId: string;
+  readonly claim: number;
+}
+
+/**
+ * Worker → TaskExecutor, in batches (TaskRunReply[]), in the order the tasks
+ * were posted: what a task returned or threw (encoded with encodeError), or that
+ * it was taken back before it started. `ms`: how long the task ran, as the
+ * worker measured it (the TaskExecutor only sees when the batch came back).
+ */
 export type TaskRunReply =
-  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SerializedError };
+  | { readonly claim: number; readonly ok: true; readonly value: unknown; readonly ms: number }
+  | { readonly claim: number; readonly ok: false; readonly error: SerializedError }
+  | { readonly claim: number; readonly cancelled: true };

@@ -25,8 +25,6 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   /** What the slot worker runs: the descriptor's invokable, once `prepare` has made it local. */
   invokable: TaskInvokable;
   private state: ExecutionState = ExecutionState.CREATED;
-  /** When the worker was handed the task: FINISHED reports how long it ran. */
-  private runningSince = 0;
   /** Whether the slot worker has the task; until then, cancelling needs no worker to end. */
   private submitted = false;
 
@@ -83,7 +81,6 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
   onRunning(): void {
     if (this.state !== ExecutionState.DEPLOYING) return;
     this.state = ExecutionState.RUNNING;
-    this.runningSince = performance.now();
     this.actions.updateTaskExecutionState(this, {
       jobId: this.jobId,
       executionId: this.executionId,
@@ -91,7 +88,7 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
     });
   }
 
-  onFinished(value: unknown): void {
+  onFinished(value: unknown, durationMs: number): void {
     if (this.state !== ExecutionState.RUNNING) return;
     this.state = ExecutionState.FINISHED;
     this.actions.updateTaskExecutionState(this, {
@@ -99,7 +96,7 @@ export class Task implements TaskSlotPayload, SlotWorkerJob {
       executionId: this.executionId,
       state: ExecutionState.FINISHED,
       result: value,
-      durationMs: performance.now() - this.runningSince,
+      durationMs,
     });
   }
 

@@ -19,7 +19,13 @@ import { kTaskSlotWorkerEntry } from '../../../../src/worker-entries.js';
 import { JobID } from '../../../../src/runtime/types/ids.js';
 import type { TaskInvokable } from '../../../../src/runtime/types/task-deployment-descriptor.js';
 import { eventually } from '../../../support/eventually.js';
-import { invokable, kBlockingModule, kValuesModule, SpinFlags } from './testing-task-deployment.js';
+import {
+  invokable,
+  kBlockingModule,
+  kCrashingModule,
+  kValuesModule,
+  SpinFlags,
+} from './testing-task-deployment.js';
 
 const kJob = JobID.generate();
 
@@ -156,5 +162,73 @@ describe('SlotWorker', () => {
     const after = await runJob(JobID.generate());
     expect(after).to.be.a('number').and.not.equal(thread);
     await eventually(() => liveWorkerCount() === workersBefore + 1, 'the worn worker to exit');
+  });
+
+  describe('with jobs posted ahead to its worker', () => {
+    it('gives every job of a burst one outcome, in order, each running before it finishes', async () => {
+      slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+      const jobs = Array.from(
+        { length: 300 },
+        (_, i) => new RecordingJob(invokable(kValuesModule, 'add', i, 1)),
+      );
+      for (const job of jobs) slotWorker.submit(job);
+      await jobs[jobs.length - 1]!.ended();
+      jobs.forEach((job, i) =>
+        expect(job.outcomes, `job ${i}`).to.deep.equal([['running'], ['finished', i + 1]]),
+      );
+    });
+
+    it('takes back a job its worker has not started without ending the worker, and the job never runs', async () => {
+      slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+      const flags = new SpinFlags();
+      const spinning = new RecordingJob(invokable(kBlockingModule, 'spinUntilReleased', flags.buffer));
+      const counted = new RecordingJob(invokable(kValuesModule, 'countCalls'));
+      const after = new RecordingJob(invokable(kValuesModule, 'countCalls'));
+      slotWorker.submit(spinning);
+      slotWorker.submit(counted);
+      slotWorker.submit(after);
+      await flags.untilStarted();
+      const thread = slotWorker.threadId;
+
+      await slotWorker.abort(counted);
+      flags.release();
+
+      expect((await spinning.ended())[0]).to.equal('finished');
+      // countCalls counts per job's module instance: the job taken back did not call it.
+      expect(await after.ended()).to.deep.equal(['finished', 1]);
+      expect(counted.outcomes).to.deep.equal([]);
+      expect(slotWorker.threadId).to.equal(thread);
+    });
+
+    it('hands the jobs behind an aborted running one to the fresh worker', async () => {
+      slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+      const flags = new SpinFlags();
+      const spinning = new RecordingJob(invokable(kBlockingModule, 'spinForever', flags.buffer));
+      const behind = [1, 2, 3].map((i) => new RecordingJob(invokable(kValuesModule, 'add', i, i)));
+      slotWorker.submit(spinning);
+      for (const job of behind) slotWorker.submit(job);
+      await flags.untilStarted();
+      const spinningThread = slotWorker.threadId;
+
+      await slotWorker.abort(spinning);
+
+      for (const [i, job] of behind.entries())
+        expect(await job.ended()).to.deep.equal(['finished', 2 * (i + 1)]);
+      expect(slotWorker.threadId).to.be.a('number').and.not.equal(spinningThread);
+      expect(spinning.outcomes).to.deep.equal([['running']]);
+    });
+
+    it('loses the job its worker crashed under, and runs the ones behind it on the next worker', async () => {
+      slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+      const crashing = new RecordingJob(invokable(kCrashingModule, 'exitProcess', 3));
+      const behind = new RecordingJob(invokable(kValuesModule, 'add', 20, 22));
+      slotWorker.submit(crashing);
+      slotWorker.submit(behind);
+
+      const [kind, cause] = await crashing.ended();
+      expect(kind).to.equal('lost');
+      expect((cause as Error).message).to.contain('exited with code 3');
+      expect(await behind.ended()).to.deep.equal(['finished', 42]);
+    });
   });
 });
