@@ -27,6 +27,8 @@ const kQuick = process.argv.includes('--quick');
 const kRounds = Number(process.env.BENCH_ROUNDS ?? (kQuick ? 2 : 5));
 const kTasks = Number(process.env.BENCH_TASKS ?? (kQuick ? 200 : 2000));
 const kSizes = (process.env.BENCH_SIZES ?? (kQuick ? '1,2' : '1,2,4')).split(',').map(Number);
+/** Jobs each side runs before the timed rounds: every thread of both has to warm up its JIT first. */
+const kWarmupRuns = Number(process.env.BENCH_WARMUP ?? (kQuick ? 1 : 3));
 const kCrashRounds = Number(process.env.BENCH_CRASH_ROUNDS ?? (kQuick ? 1 : 5));
 const kCrashTaskExecutors = 4;
 const kCrashTasks = 8;
@@ -82,7 +84,7 @@ async function threadlinkRunner(
     checkSums(results, k, 'threadlink');
     return k / (elapsed / 1000);
   };
-  await run(kTasks);
+  for (let i = 0; i < kWarmupRuns; i++) await run(kTasks);
   return { cluster, run, close: () => cluster.closeAsync() };
 }
 
@@ -95,7 +97,7 @@ async function piscinaRunner(n: number): Promise<Runner & { readonly pool: Pisci
     checkSums(results, k, 'piscina');
     return k / (elapsed / 1000);
   };
-  await run(kTasks);
+  for (let i = 0; i < kWarmupRuns; i++) await run(kTasks);
   return { pool, run, close: () => pool.destroy() };
 }
 
