@@ -15,10 +15,17 @@
 // which the JobMaster queues only behind tasks that proved short (SlotPool).
 //
 // The worker outlives jobs (see SlotWorker), so each job imports its task modules
-// under a URL of its own: `?threadlink-job=<jobId>` on a file URL, a media-type
+// under a URL of its own: `?threadlink-job=<key>` on a file URL, a media-type
 // parameter on a data URL. ESM caches modules by URL, so every job gets fresh
 // instances of its task modules and their top-level state. Modules those import
 // by their own URLs are shared between jobs, as is globalThis.
+//
+// Importing a module under a new URL reads, compiles and evaluates it again,
+// 0.4–3 ms, which a job of one tiny task would otherwise pay on every run. So
+// once a job has imported a module, the worker imports a spare instance of it
+// in the background, under a key no job has used; the next job that needs the
+// module takes the spare, which no task has touched, and another is made. The
+// price: a module's top-level code runs once more than jobs need, ahead of time.
 //
 // An error nobody catches (a throwing timer, an unhandled rejection) fails the
 // task that is running; after its task has returned, it is written to stderr
@@ -51,6 +58,11 @@ const claims = new Int32Array((workerData as TaskSlotWorkerData).claims);
 /** The current job's task modules, by specifier; another job's arrival clears it. */
 const modules = new Map<string, ModuleNamespace>();
 let modulesOfJob: string | undefined;
+/** Fresh instances of modules jobs have used, imported ahead for the next job, by specifier (oldest first). */
+const spares = new Map<string, Promise<ModuleNamespace>>();
+/** Spares kept at most: a worker that sees many different modules keeps those it saw last. */
+const kMaxSpares = 4;
+let spareKeys = 0;
 
 /** Posted tasks not started yet, in order, from `head` on. */
 let queue: TaskRunRequest[] = [];
@@ -130,7 +142,7 @@ function start(request: TaskRunRequest): boolean {
   }
   const loaded = modules.get(request.module);
   if (loaded) return invoke(run, loaded);
-  load(request.module, request.jobId).then(
+  loadForJob(request.module, request.jobId).then(
     (namespace) => {
       // An uncaught error may have failed the run while its module loaded.
       if (!run.answered && invoke(run, namespace)) next();
@@ -144,10 +156,10 @@ function start(request: TaskRunRequest): boolean {
   return false;
 }
 
-/** The module's URL under the job's own cache key. */
-function urlForJob(specifier: string, jobId: string): string {
+/** The module's URL under its own cache key. */
+function urlForKey(specifier: string, cacheKey: string): string {
   const url = isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier;
-  const key = encodeURIComponent(jobId);
+  const key = encodeURIComponent(cacheKey);
   if (url.startsWith('data:')) {
     // data:<media type>[;params][;base64],<data>: a parameter changes the URL, not the module.
     return /^data:[^,;]+/.test(url)
@@ -158,21 +170,41 @@ function urlForJob(specifier: string, jobId: string): string {
   return url;
 }
 
-async function load(specifier: unknown, jobId: string): Promise<ModuleNamespace> {
+/** The job's instance of the module: a spare if there is one, else a fresh import; a new spare follows. */
+async function loadForJob(specifier: unknown, jobId: string): Promise<ModuleNamespace> {
+  const spare = typeof specifier === 'string' ? spares.get(specifier) : undefined;
+  let namespace: ModuleNamespace | undefined;
+  if (spare) {
+    spares.delete(specifier as string);
+    // A spare that failed to load does not fail the job: its own import says why, if it fails too.
+    namespace = await spare.catch(() => undefined);
+  }
+  namespace ??= await load(specifier, jobId);
+  modules.set(specifier as string, namespace);
+  // Once the job's first run has answered: the spare's import must not hold up this one.
+  setImmediate(prepareSpare, specifier as string);
+  return namespace;
+}
+
+function prepareSpare(specifier: string): void {
+  if (spares.has(specifier)) return;
+  if (spares.size >= kMaxSpares) spares.delete(spares.keys().next().value as string);
+  const spare = load(specifier, `spare-${++spareKeys}`);
+  spare.catch(() => {});
+  spares.set(specifier, spare);
+}
+
+async function load(specifier: unknown, key: string): Promise<ModuleNamespace> {
   if (typeof specifier !== 'string' || specifier.length === 0) {
     throw new TaskInvokableError(
       `The task's module must be a URL or an absolute path, got ${String(specifier)}.`,
     );
   }
-  const url = urlForJob(specifier, jobId);
-  let namespace: ModuleNamespace;
   try {
-    namespace = (await import(url)) as ModuleNamespace;
+    return (await import(urlForKey(specifier, key))) as ModuleNamespace;
   } catch (cause) {
     throw new TaskInvokableError(`Could not load the task's module ${specifier}.`, { cause });
   }
-  modules.set(specifier, namespace);
-  return namespace;
 }
 
 /** Calls the task's function; true if it was answered before returning. */

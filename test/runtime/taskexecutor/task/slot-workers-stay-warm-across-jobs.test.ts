@@ -62,8 +62,13 @@ describe('Task: one warm worker per slot, across jobs', () => {
   it('gives the next job fresh instances of its task modules, and keeps them within a job', async () => {
     const countCalls = invokable(kValuesModule, 'countCalls');
     expect([await bed.resultOf(countCalls), await bed.resultOf(countCalls)]).to.deep.equal([1, 2]);
-    await bed.nextJob();
-    expect([await bed.resultOf(countCalls), await bed.resultOf(countCalls)]).to.deep.equal([1, 2]);
+    // The next jobs take the spare instances the worker imported ahead for them.
+    for (let job = 2; job <= 3; job++) {
+      await bed.nextJob();
+      expect([await bed.resultOf(countCalls), await bed.resultOf(countCalls)], `job ${job}`).to.deep.equal([
+        1, 2,
+      ]);
+    }
   });
 
   it('runs the tasks of one slot one after another, in submission order', async () => {
