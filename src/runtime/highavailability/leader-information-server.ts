@@ -4,6 +4,9 @@
 // the local HighAvailabilityServices (an EmbeddedLeaderService listener in a
 // MiniCluster, which hands a late subscriber the current leader) and forwards
 // every notification to the subscriber's LeaderListenerGateway, in order.
+// A thread's subscriptions share one listener endpoint, so the server connects
+// back to each listener once (a handshake round trip), not once per
+// subscription: a TaskExecutor subscribes to every job it gets a slot request for.
 // A subscription ends when its subscriber unsubscribes, stops knowing it, dies
 // (RecipientUnreachableError), its worker thread exits (removeSubscriptionsOf),
 // its retrieval fails, or this server stops.
@@ -48,6 +51,8 @@ export class LeaderInformationServer
   static override gateways = [LeaderInformationGateway];
 
   private readonly subscriptions = new Map<string, Subscription>();
+  /** Connections back to the listeners, by address, while a subscription of theirs lives. */
+  private readonly listeners = new Map<string, Promise<LeaderListenerGateway>>();
 
   constructor(
     rpcService: RpcService,
@@ -67,7 +72,7 @@ export class LeaderInformationServer
     const subscription = this.addSubscription(subscriptionId, listenerAddress, target);
     let gateway: LeaderListenerGateway;
     try {
-      gateway = await this.getRpcService().connect(listenerAddress, LeaderListenerGateway);
+      gateway = await this.listenerAt(listenerAddress);
     } catch (cause) {
       return this.inMainThread(() => {
         this.forget(subscription);
@@ -85,6 +90,20 @@ export class LeaderInformationServer
   }
 
   // ---- local -----------------------------------------------------------------------
+
+  private listenerAt(address: string): Promise<LeaderListenerGateway> {
+    let listener = this.listeners.get(address);
+    if (!listener) {
+      listener = this.getRpcService().connect(address, LeaderListenerGateway);
+      this.listeners.set(address, listener);
+      const connecting = listener;
+      // A failed connection is not kept: the next subscription tries again.
+      connecting.catch(() => {
+        if (this.listeners.get(address) === connecting) this.listeners.delete(address);
+      });
+    }
+    return listener;
+  }
 
   /**
    * Drops every subscription whose listener lives on `host`, for a MiniCluster
@@ -112,6 +131,7 @@ export class LeaderInformationServer
     const stopped = this.stoppedError();
     const subscriptions = [...this.subscriptions.values()];
     this.subscriptions.clear();
+    this.listeners.clear();
     for (const subscription of subscriptions) {
       subscription.retrieval?.stop();
       // Pending subscriptions learn it from their subscribe reply instead.
@@ -214,6 +234,10 @@ export class LeaderInformationServer
     if (!this.isCurrent(subscription)) return;
     this.subscriptions.delete(subscription.id);
     subscription.retrieval?.stop();
+    const address = subscription.listenerAddress;
+    for (const other of this.subscriptions.values()) if (other.listenerAddress === address) return;
+    // Its last subscription: an unreachable listener is connected afresh next time, and none piles up.
+    this.listeners.delete(address);
   }
 
   private isCurrent(subscription: Subscription): boolean {

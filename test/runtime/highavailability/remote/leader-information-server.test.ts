@@ -139,6 +139,32 @@ describe('LeaderInformationServer', () => {
     expect(await server.numberOfSubscriptions()).to.equal(2);
   });
 
+  it('connects back to a listener once for all its subscriptions, and afresh after its last one ended', async () => {
+    const connect = service.rpc.connect.bind(service.rpc);
+    const connected: string[] = [];
+    service.rpc.connect = ((address: string, ...rest: unknown[]) => {
+      connected.push(address);
+      return (connect as (...args: unknown[]) => unknown)(address, ...rest);
+    }) as typeof service.rpc.connect;
+    try {
+      const job = (jobId: string): LeaderTarget => ({ kind: 'jobmanager', jobId, defaultAddress: 'jm' });
+      await gateway.subscribe('a', subscriber.getAddress(), job('job-1'));
+      await gateway.subscribe('b', subscriber.getAddress(), job('job-2'));
+      expect(connected).to.deep.equal([subscriber.getAddress()]);
+
+      gateway.unsubscribe('a');
+      gateway.unsubscribe('b');
+      await waitUntil(async () => (await server.numberOfSubscriptions()) === 0, 'both subscriptions to end');
+      await gateway.subscribe('c', subscriber.getAddress(), job('job-3'));
+      expect(connected).to.deep.equal([subscriber.getAddress(), subscriber.getAddress()]);
+      ha.retrievals[2]!.listener!.notifyLeaderAddress('jm', 's3');
+      await subscriber.waitFor(1);
+      expect(subscriber.heard).to.deep.equal([['leader', 'c', 'jm', 's3']]);
+    } finally {
+      service.rpc.connect = connect;
+    }
+  });
+
   it('forwards every notification to the subscriber in order, repeats included', async () => {
     await gateway.subscribe('a', subscriber.getAddress(), kRm);
     const listener = ha.retrievals[0]!.listener!;
