@@ -1,6 +1,7 @@
 // An RpcService is one actor system: it starts endpoints, connects to
-// endpoints anywhere (resolve, then handshake, then a typed gateway), starts
-// worker threads and brokers their channels, and closes everything it started.
+// endpoints anywhere (a handshake, then a typed gateway; a wildcard address is
+// resolved first), starts worker threads and brokers their channels, and
+// closes everything it started.
 // A thread may hold several, each with its own host and, when it listens on
 // TCP, its own port (as Flink's MiniCluster can give each component a dedicated
 // RPC service). Mirrors Flink's RpcService and PekkoRpcService.
@@ -13,7 +14,14 @@ import { getLogger } from '../actor/logger.js';
 import { MeshBroker, MeshMember } from '../actor/message-port-transport.js';
 import { allocateThreadHost, SystemTransport } from '../actor/system-transport.js';
 import { TcpTransport } from '../actor/tcp/tcp-transport.js';
-import { kRpcAskFailures, RpcConfigurationError, RpcConnectionError, RpcError } from './errors.js';
+import {
+  kRpcAskFailures,
+  RecipientUnreachableError,
+  RemoteHandshakeError,
+  RpcConfigurationError,
+  RpcConnectionError,
+  RpcError,
+} from './errors.js';
 import type { FencedRpcGateway, GatewayDefinition, RpcGateway } from './gateway.js';
 import { createGateway } from './invocation-handler.js';
 import { RpcActor, type EndpointHooks } from './rpc-actor.js';
@@ -174,7 +182,7 @@ export class RpcService {
     return this.system.watch(parseAddress(address).host, onUnreachable);
   }
 
-  /** Resolves `address`, checks with a handshake that it serves `gateway`, and returns a gateway. */
+  /** Checks with a handshake that `address` serves `gateway` (resolving a wildcard first), and returns a gateway. */
   connect<G extends RpcGateway>(address: string, gateway: GatewayDefinition<G>): Promise<G> {
     return this.connectInternal(address, gateway, undefined);
   }
@@ -194,8 +202,14 @@ export class RpcService {
     fencingToken: string | undefined,
   ): Promise<G> {
     let ref: ActorRef;
+    let target: ReturnType<typeof parseAddress>;
     try {
-      ref = await this.system.selection(address).resolveOne(this.askTimeoutMs);
+      target = parseAddress(address);
+      // A wildcard names whichever endpoint has the prefix: only the resolver knows which. An exact
+      // path needs no resolver round trip: the handshake itself fails if nobody is there.
+      ref = target.path.endsWith('*')
+        ? await this.system.selection(address).resolveOne(this.askTimeoutMs)
+        : this.system.refFor(target);
     } catch (cause) {
       throw new RpcConnectionError(`Could not connect to rpc endpoint under address ${address}.`, { cause });
     }
@@ -203,6 +217,12 @@ export class RpcService {
     try {
       await ref.ask(handshake, this.askTimeoutMs, `handshake ${gateway.name}`);
     } catch (cause) {
+      // Nobody there, or no way there: what resolving would have found out.
+      if (cause instanceof RecipientUnreachableError || cause instanceof RemoteHandshakeError) {
+        throw new RpcConnectionError(`Could not connect to rpc endpoint under address ${address}.`, {
+          cause,
+        });
+      }
       if (cause instanceof RpcConnectionError) throw cause;
       throw new RpcConnectionError(`Handshake with the rpc endpoint under address ${address} failed.`, {
         cause,
