@@ -147,11 +147,7 @@ function start(request: TaskRunRequest): boolean {
       // An uncaught error may have failed the run while its module loaded.
       if (!run.answered && invoke(run, namespace)) next();
     },
-    (error: unknown) => {
-      if (run.answered) return;
-      fail(run, error);
-      next();
-    },
+    (error: unknown) => failThenGoOn(run, error),
   );
   return false;
 }
@@ -243,13 +239,16 @@ function invoke(run: Run, namespace: ModuleNamespace): boolean {
       succeed(run, result);
       next();
     },
-    (error: unknown) => {
-      if (run.answered) return;
-      fail(run, error);
-      next();
-    },
+    (error: unknown) => failThenGoOn(run, error),
   );
   return false;
+}
+
+/** An asynchronous run failed: answer it (unless it was already), then the queue goes on. */
+function failThenGoOn(run: Run, error: unknown): void {
+  if (run.answered) return;
+  fail(run, error);
+  next();
 }
 
 function succeed(run: Run, value: unknown): void {
