@@ -5,7 +5,6 @@
 // workers get the resolved form, PEM contents included.
 
 import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
 import { getLogger } from '../actor/logger.js';
 import { isLoopbackHost } from '../actor/tcp/loopback.js';
 import type { TcpTransportOptions, TlsMaterial } from '../actor/tcp/tcp-transport.js';
@@ -180,7 +179,10 @@ function readTls(security: SecurityConfig): TlsMaterial | undefined {
     verifyHostname: flag(security, 'security.ssl.verify-hostname', true),
   };
   try {
-    createSecureContext({ key: material.key, cert: material.cert, ca: material.ca });
+    // node:tls loads here, only when TLS is configured, not with every worker's bundle.
+    process
+      .getBuiltinModule('node:tls')
+      .createSecureContext({ key: material.key, cert: material.cert, ca: material.ca });
   } catch (cause) {
     throw new RpcConfigurationError(
       `The security.ssl.internal.* files do not form a usable TLS identity: ${(cause as Error).message}.`,

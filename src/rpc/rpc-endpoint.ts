@@ -6,7 +6,10 @@
 
 import type { ActorRef } from '../actor/actor-ref.js';
 import { getLogger } from '../actor/logger.js';
-import { nanoid } from 'nanoid';
+// Endpoint names must be unique, not secret (mutual TLS guards the cluster, and
+// Flink's AbstractID draws from java.util.Random); nanoid's Math.random variant
+// spares every worker loading node:crypto at start (bench:cluster).
+import { nanoid } from 'nanoid/non-secure';
 import { RpcInvalidStateError } from './errors.js';
 import type { GatewayDefinition, MethodKind, RpcGateway } from './gateway.js';
 import { createGateway } from './invocation-handler.js';

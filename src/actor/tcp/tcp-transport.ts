@@ -4,21 +4,8 @@
 // and rejects those not signed by the trusted CA before any frame is read.
 // Mirrors Pekko Artery's TCP transport (ArteryTcpTransport) with its TLS engine.
 
-import { randomBytes } from 'node:crypto';
-import {
-  isIP,
-  connect as netConnect,
-  createServer as createNetServer,
-  type Server,
-  type Socket,
-} from 'node:net';
-import {
-  checkServerIdentity,
-  connect as tlsConnect,
-  createSecureContext,
-  createServer as createTlsServer,
-  type SecureContext,
-} from 'node:tls';
+import type { Server, Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { kTcpProtocol } from '../address.js';
 import { getLogger } from '../logger.js';
 import { HandshakeRefused, type Refusal } from '../transport-errors.js';
@@ -39,6 +26,12 @@ import { isLoopbackHost } from './loopback.js';
 import { TcpLink, type TcpLinkLimits, type TcpLinkOwner } from './tcp-link.js';
 
 const log = getLogger('tcp');
+
+// node:net, node:tls and node:crypto load when a transport is made, not when
+// this module is imported: every worker's bundle holds this module, and most
+// workers never talk TCP (loading them costs a worker 5 ms and 1 MB, bench:cluster).
+const nodeNet = (): typeof import('node:net') => process.getBuiltinModule('node:net');
+const nodeTls = (): typeof import('node:tls') => process.getBuiltinModule('node:tls');
 
 /** PEM material for mutual TLS (Flink's security.ssl.internal.*). */
 export interface TlsMaterial {
@@ -76,7 +69,7 @@ const kMaxQuarantinedPerHost = 32;
 
 export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
   readonly localHost: string;
-  readonly uid = randomBytes(8).toString('hex');
+  readonly uid = process.getBuiltinModule('node:crypto').randomBytes(8).toString('hex');
   readonly limits: TcpLinkLimits;
   listener!: TransportListener;
   private readonly hello: Hello;
@@ -98,11 +91,13 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
     const advertised = options.advertisedHost ?? options.bindHost;
     const advertisedPort = options.advertisedPort ?? port;
     this.localHost =
-      isIP(advertised) === 6 ? `[${advertised}]:${advertisedPort}` : `${advertised}:${advertisedPort}`;
+      nodeNet().isIP(advertised) === 6
+        ? `[${advertised}]:${advertisedPort}`
+        : `${advertised}:${advertisedPort}`;
     this.limits = options;
     this.clock = options.clock ?? (() => performance.now());
     this.secureContext = options.tls
-      ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca })
+      ? nodeTls().createSecureContext({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca })
       : undefined;
     this.hello = {
       protocol: 'threadlink',
@@ -119,7 +114,7 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
   static async listen(options: TcpTransportOptions): Promise<TcpTransport> {
     const tls = options.tls;
     const server: Server = tls
-      ? createTlsServer({
+      ? nodeTls().createServer({
           key: tls.key,
           cert: tls.cert,
           ca: tls.ca,
@@ -127,7 +122,7 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
           rejectUnauthorized: true,
           handshakeTimeout: options.handshakeTimeoutMs,
         })
-      : createNetServer();
+      : nodeNet().createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: options.bindHost, port: options.port }, () => {
@@ -199,16 +194,16 @@ export class TcpTransport implements ConnectionEvents, TcpLinkOwner {
     const tls = this.options.tls;
     let socket: Socket;
     if (tls) {
-      socket = tlsConnect({
+      socket = nodeTls().connect({
         host: hostname,
         port,
         secureContext: this.secureContext!,
         rejectUnauthorized: true,
-        ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
-        checkServerIdentity: tls.verifyHostname ? checkServerIdentity : () => undefined,
+        ...(nodeNet().isIP(hostname) === 0 ? { servername: hostname } : {}),
+        checkServerIdentity: tls.verifyHostname ? nodeTls().checkServerIdentity : () => undefined,
       });
     } else {
-      socket = netConnect({ host: hostname, port });
+      socket = nodeNet().connect({ host: hostname, port });
     }
     const connection = this.track(new Connection(socket, 'dialer', this, tls ? 'secureConnect' : 'connect'));
     connection.owner = link;

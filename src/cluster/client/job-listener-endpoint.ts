@@ -3,7 +3,7 @@
 // per ClusterClient, on the client's RpcService. threadlink's own (Flink's
 // clients poll the REST API).
 
-import { nanoid } from 'nanoid';
+import { nanoid } from 'nanoid/non-secure';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import { JobListenerGateway } from '../../runtime/gateways/job-listener-gateway.js';

@@ -4,7 +4,6 @@
 // bytes for the same job is the same blob. Every key and job id that reaches a
 // path is checked here first: nothing from a remote caller becomes a path unchecked.
 
-import { createHash } from 'node:crypto';
 import type { JobID } from '../types/ids.js';
 import { InvalidBlobKeyError, InvalidBlobRequestError } from './blob-errors.js';
 
@@ -29,7 +28,12 @@ export const BlobKey = {
 
   /** The key of `bytes`. */
   compute(bytes: Uint8Array): BlobKey {
-    return createHash('sha256').update(bytes).digest('hex') as BlobKey;
+    // node:crypto loads on first use, not with every worker's bundle.
+    return process
+      .getBuiltinModule('node:crypto')
+      .createHash('sha256')
+      .update(bytes)
+      .digest('hex') as BlobKey;
   },
 
   isValid(text: unknown): text is BlobKey {

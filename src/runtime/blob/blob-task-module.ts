@@ -3,8 +3,6 @@
 // TaskExecutor, resolveTaskInvokable swaps it for the file: URL of the checked
 // local copy in the process's BlobCache before the slot worker imports it.
 
-import { randomBytes } from 'node:crypto';
-import { copyFile, link, rename, rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { JobID } from '../types/ids.js';
 import type { TaskInvokable } from '../types/task-deployment-descriptor.js';
@@ -59,6 +57,9 @@ export async function resolveBlobModule(
  * without hard links gets a copy, renamed into place so no one imports half of it.
  */
 async function asEsModuleFile(path: string): Promise<string> {
+  // Loaded here, not imported: a TaskExecutor whose jobs bring no blob starts without them.
+  const { copyFile, link, rename, rm } = process.getBuiltinModule('node:fs/promises');
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const modulePath = `${path}.mjs`;
   try {
     await link(path, modulePath);

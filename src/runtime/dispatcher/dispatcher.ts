@@ -8,7 +8,7 @@
 // the jobs to run again and the results of jobs that ended before it.
 
 import type { JobManagerMetricGroup } from '../metrics/component-metric-groups.js';
-import { nanoid } from 'nanoid';
+import { nanoid } from 'nanoid/non-secure';
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';

@@ -5,7 +5,7 @@
 // drivers. Election lives only where the embedded services live, so asking for
 // it here is an error rather than a second, disconnected election.
 
-import { nanoid } from 'nanoid';
+import { nanoid } from 'nanoid/non-secure';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import { DefaultLeaderRetrievalService } from './default-leader-retrieval-service.js';
 import { IllegalLeaderServiceStateError } from './errors.js';

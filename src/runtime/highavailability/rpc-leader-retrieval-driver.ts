@@ -6,7 +6,7 @@
 // retry: the server runs in the main thread, and when that is unreachable the
 // cluster is gone, so the failure goes straight to the retrieval listener.
 
-import { nanoid } from 'nanoid';
+import { nanoid } from 'nanoid/non-secure';
 import { LeaderRetrievalError } from './errors.js';
 import {
   describeLeaderTarget,

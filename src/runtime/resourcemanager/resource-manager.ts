@@ -9,7 +9,7 @@
 // MiniCluster's notifyWorkerTerminated, instead of after the heartbeat timeout;
 // every JobMaster hears of it at once too.
 
-import { nanoid } from 'nanoid';
+import { nanoid } from 'nanoid/non-secure';
 import { getLogger } from '../../actor/logger.js';
 import { messageOf } from '../flink-error.js';
 import type { FencedRpcGateway } from '../../rpc/gateway.js';

@@ -8,7 +8,6 @@
 // still running is a no-op (Flink throws IllegalStateException there), and stop()
 // stops every retrieval even if one of them throws.
 
-import { randomUUID } from 'node:crypto';
 import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
@@ -56,7 +55,7 @@ interface FollowedJob {
 
 export class DefaultJobLeaderService implements JobLeaderService {
   private readonly resourceId: ResourceID;
-  private readonly taskManagerSession: string;
+  private session: string | undefined;
   private state: State = 'CREATED';
   private started: Started | undefined;
   private readonly jobs = new Map<JobID, FollowedJob>();
@@ -67,7 +66,12 @@ export class DefaultJobLeaderService implements JobLeaderService {
     private readonly executor: ScheduledExecutor,
   ) {
     this.resourceId = location.resourceId;
-    this.taskManagerSession = location.taskManagerSession ?? randomUUID();
+    this.session = location.taskManagerSession;
+  }
+
+  /** Made on the first registration at a JobMaster, so that node:crypto loads only then, not at the TaskExecutor's start. */
+  private get taskManagerSession(): string {
+    return (this.session ??= process.getBuiltinModule('node:crypto').randomUUID());
   }
 
   start(

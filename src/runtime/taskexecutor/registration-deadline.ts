@@ -3,12 +3,13 @@
 // Mirrors TaskExecutor.startRegistrationTimeout / registrationTimeout in Flink,
 // where each start gets a new id and a stale timeout finds its id replaced.
 
-import { nanoid } from 'nanoid';
 import type { ScheduledExecutor, ScheduledTask } from '../../rpc/scheduled-executor.js';
 import { RegistrationTimeoutError } from './task-executor-errors.js';
 
 export class RegistrationDeadline {
-  private currentId: string | undefined;
+  /** The running deadline's number; 0 when stopped. A stale timeout finds a newer one (Flink draws a UUID per start). */
+  private currentId = 0;
+  private starts = 0;
   private task: ScheduledTask | undefined;
 
   constructor(
@@ -23,19 +24,19 @@ export class RegistrationDeadline {
     this.task?.cancel();
     this.task = undefined;
     if (this.maxRegistrationDurationMs === null) return;
-    const id = nanoid();
+    const id = ++this.starts;
     this.currentId = id;
     this.task = this.executor.schedule(() => this.timeout(id), this.maxRegistrationDurationMs);
   }
 
   stop(): void {
-    this.currentId = undefined;
+    this.currentId = 0;
     // Flink leaves the task to run and find its id stale; cancelling keeps no timer alive.
     this.task?.cancel();
     this.task = undefined;
   }
 
-  private timeout(id: string): void {
+  private timeout(id: number): void {
     if (id !== this.currentId) return;
     this.onTimeout(
       new RegistrationTimeoutError(

@@ -4,7 +4,6 @@
 // answer to a job's newest offer counts (FLINK-21859), and only while the
 // JobMaster that answered is still the job's leader.
 
-import { nanoid } from 'nanoid';
 import { getLogger } from '../../actor/logger.js';
 import { RpcTimeoutError } from '../../rpc/errors.js';
 import { FlinkError } from '../flink-error.js';
@@ -29,7 +28,9 @@ export interface SlotOffersContext {
 }
 
 export class SlotOffers {
-  private readonly currentOfferPerJob = new Map<JobID, string>();
+  /** The newest offer per job, by a count of offers (Flink draws a UUID per offer). */
+  private readonly currentOfferPerJob = new Map<JobID, number>();
+  private offers = 0;
 
   constructor(private readonly context: SlotOffersContext) {}
 
@@ -41,7 +42,7 @@ export class SlotOffers {
     const offers: SlotOffer[] = taskSlotTable
       .getAllocatedSlots(jobId)
       .map((slot) => slot.generateSlotOffer());
-    const offerId = nanoid();
+    const offerId = ++this.offers;
     this.currentOfferPerJob.set(jobId, offerId);
     log.info(`Offer reserved slots to the leader of job ${jobId}.`);
     connection.gateway.offerSlots(this.context.resourceId, offers, this.context.rpcTimeoutMs).then(
@@ -55,7 +56,7 @@ export class SlotOffers {
     this.currentOfferPerJob.delete(jobId);
   }
 
-  private isCurrent(jobId: JobID, offerId: string): boolean {
+  private isCurrent(jobId: JobID, offerId: number): boolean {
     if (this.currentOfferPerJob.get(jobId) === offerId) return true;
     log.debug(`Discard slot offer response since there is a newer offer for the job ${jobId}.`);
     return false;
@@ -64,7 +65,7 @@ export class SlotOffers {
   private handleFailed(
     connection: JobManagerConnection,
     offers: readonly SlotOffer[],
-    offerId: string,
+    offerId: number,
     error: unknown,
   ): void {
     if (!this.isCurrent(connection.jobId, offerId)) return;
@@ -85,7 +86,7 @@ export class SlotOffers {
   private handleAccepted(
     connection: JobManagerConnection,
     offers: readonly SlotOffer[],
-    offerId: string,
+    offerId: number,
     accepted: readonly SlotOffer[],
   ): void {
     const { jobId } = connection;

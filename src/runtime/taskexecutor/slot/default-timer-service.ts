@@ -2,8 +2,6 @@
 // DefaultTimerService. Every timeout is a cancellable scheduled task, cancelled on
 // unregister, on replacement and on stop, so no timer outlives the service.
 
-import { nanoid } from 'nanoid';
-
 import type { ScheduledExecutor, ScheduledTask } from '../../../rpc/scheduled-executor.js';
 import type { TimeoutListener, TimeoutTicket, TimerService } from './timer-service.js';
 
@@ -16,6 +14,8 @@ export class DefaultTimerService<K> implements TimerService<K> {
   private readonly timeouts = new Map<K, Timeout>();
   private listener: TimeoutListener<K> | undefined;
   private stopped = false;
+  /** Tickets only need to differ from the key's earlier ones (Flink draws a UUID). */
+  private lastTicket = 0;
 
   constructor(private readonly executor: ScheduledExecutor) {}
 
@@ -36,7 +36,7 @@ export class DefaultTimerService<K> implements TimerService<K> {
     const listener = this.listener;
     if (!listener) throw new Error('The DefaultTimerService has not been started.');
     this.unregisterTimeout(key);
-    const ticket = nanoid();
+    const ticket: TimeoutTicket = `${++this.lastTicket}`;
     // The entry stays after it fires, as in Flink: the listener checks isValid(key, ticket)
     // later, and the owner unregisters the key when it acts on the timeout.
     const task = this.executor.schedule(() => listener.notifyTimeout(key, ticket), delayMs);
