@@ -12,15 +12,15 @@ export const Kind = {
   Ask: 1,
   Reply: 2,
   Failure: 3,
-  /** worker → main: please give me a direct channel to `peer`. */
+  /** worker -> main: please give me a direct channel to `peer`. */
   ConnectRequest: 10,
-  /** main → worker: here is your end of a channel to `peer`. */
+  /** main -> worker: here is your end of a channel to `peer`. */
   PeerPort: 11,
-  /** main → worker: `peer` has exited or never existed. */
+  /** main -> worker: `peer` has exited or never existed. */
   PeerDown: 12,
-  /** worker → main, its first message: the worker's host. */
+  /** worker -> main, its first message: the worker's host. */
   WorkerHello: 13,
-  /** main → worker: `peer` is a thread of this process (so ask main for a channel, never dial TCP). */
+  /** main -> worker: `peer` is a thread of this process (so ask main for a channel, never dial TCP). */
   HostUp: 14,
 } as const;
 

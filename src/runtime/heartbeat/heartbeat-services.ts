@@ -21,7 +21,7 @@ import { HeartbeatManagerSenderImpl } from './heartbeat-manager-sender-impl.js';
 export class HeartbeatServices {
   /**
    * @param interval milliseconds between heartbeat requests (> 0)
-   * @param timeout milliseconds of silence after which a peer is timed out (≥ interval)
+   * @param timeout milliseconds of silence after which a peer is timed out (>= interval)
    * @param failedRpcRequestsUntilUnreachable consecutive unreachable RPCs that mark a peer unreachable (> 0, or -1 to disable)
    * @param clock source of `getLastHeartbeatFrom` times
    */

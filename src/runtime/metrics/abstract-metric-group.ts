@@ -27,7 +27,7 @@ export abstract class AbstractMetricGroup implements MetricGroupInfo {
   /**
    * `scopeOf` runs once, when a dump or a name first needs the scope: a task's
    * group is made and closed per task, and most are never dumped, so the
-   * formatting is not paid on the task's path (measured: about 9 → 2 µs per task).
+   * formatting is not paid on the task's path (measured: about 9 -> 2 µs per task).
    */
   protected constructor(
     protected readonly registry: MetricRegistry,

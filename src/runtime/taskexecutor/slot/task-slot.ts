@@ -72,14 +72,14 @@ export class TaskSlot<T extends TaskSlotPayload = TaskSlotPayload> {
     return task;
   }
 
-  /** ALLOCATED or ACTIVE → ACTIVE; false when releasing. */
+  /** ALLOCATED or ACTIVE -> ACTIVE; false when releasing. */
   markActive(): boolean {
     if (this.currentState === TaskSlotState.RELEASING) return false;
     this.currentState = TaskSlotState.ACTIVE;
     return true;
   }
 
-  /** ACTIVE or ALLOCATED → ALLOCATED; false when releasing. */
+  /** ACTIVE or ALLOCATED -> ALLOCATED; false when releasing. */
   markInactive(): boolean {
     if (this.currentState === TaskSlotState.RELEASING) return false;
     this.currentState = TaskSlotState.ALLOCATED;
