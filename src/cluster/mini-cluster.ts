@@ -28,18 +28,18 @@ import { RemoteHaServices } from '../runtime/highavailability/remote-ha-services
 import type { JobSpec } from '../runtime/jobmaster/job-graph.js';
 import { ResourceID } from '../runtime/types/ids.js';
 import type { ResourceProfile } from '../runtime/types/resource-profile.js';
-import {
-  kJobManagerWorkerEntry,
-  kJobManagerWorkerModule,
-  kTaskManagerWorkerEntry,
-  kTaskManagerWorkerModule,
-} from '../worker-entries.js';
+import { kJobManagerWorkerEntry, kJobManagerWorkerModule } from '../worker-entries.js';
 import type { RestServerEndpointConfiguration } from '../runtime/rest/web-monitor-endpoint.js';
 import type { JobManagerWorkerData, JobManagerWorkerInfo } from '../../workers/job-manager-worker.js';
 import { ClusterClient } from './client/cluster-client.js';
 import { connectToLeader } from './client/leader-gateway.js';
 import type { JobClient } from './job-client.js';
 import { MiniClusterError, TaskExecutorExitedError } from './mini-cluster-errors.js';
+import {
+  spawnTaskExecutor,
+  type StartedTaskExecutor,
+  type TaskExecutorLaunch,
+} from './mini-cluster-task-executor.js';
 import { checkMiniClusterOptions } from './mini-cluster-options.js';
 import { JobManagerControlGateway } from './mini-cluster-protocol.js';
 import { ResourceAllocatorEndpoint } from './resource-allocator-endpoint.js';
@@ -116,7 +116,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
     readonly configuration: Configuration,
     private readonly jobManager: WorkerHandle,
     private readonly control: JobManagerControlGateway,
-    private readonly totalResourceProfile: ResourceProfile | undefined,
+    private readonly launch: TaskExecutorLaunch,
   ) {
     super();
     const { haServerAddress } = jobManager.result as JobManagerWorkerInfo;
@@ -151,6 +151,7 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
 
     const rpc = RpcService.create(options.rpc);
     let cluster: MiniCluster | undefined;
+    let startingTaskExecutors: Promise<StartedTaskExecutor>[] = [];
     try {
       const allocator =
         options.activeResourceManagement === false
@@ -162,23 +163,44 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
         resourceAllocatorAddress: allocator?.getAddress() ?? null,
         rest: options.rest ? restConfigurationOf(configuration, options.rest) : null,
       };
-      const jobManager = await rpc.spawnWorker(kJobManagerWorkerModule, {
+      const startingJobManager = rpc.spawnWorker(kJobManagerWorkerModule, {
         name: 'jobmanager',
         hostEntry: kJobManagerWorkerEntry,
         workerData,
       });
+      // The TaskExecutors' threads boot while the JobManager's starts; each
+      // starts its TaskExecutor once the HA server's address is known, and ends
+      // if the JobManager does not start.
+      const haServerAddress = startingJobManager.then(
+        (handle) => (handle.result as JobManagerWorkerInfo).haServerAddress,
+      );
+      haServerAddress.catch(() => {});
+      const launch: TaskExecutorLaunch = {
+        rpc,
+        configuration,
+        totalResourceProfile: options.totalResourceProfile,
+      };
+      startingTaskExecutors = Array.from({ length: count }, (_, index) =>
+        spawnTaskExecutor(launch, index, haServerAddress),
+      );
+      for (const starting of startingTaskExecutors) starting.catch(() => {});
+      const jobManager = await startingJobManager;
       const { controlAddress } = jobManager.result as JobManagerWorkerInfo;
       const control = await rpc.connect(controlAddress, JobManagerControlGateway);
-      cluster = new MiniCluster(rpc, configuration, jobManager, control, options.totalResourceProfile);
+      cluster = new MiniCluster(rpc, configuration, jobManager, control, launch);
       const started = cluster;
-      await Promise.all(Array.from({ length: count }, () => started.startTaskExecutor()));
+      await started.adoptTaskExecutors(startingTaskExecutors);
       started.prometheusReporter = await startPrometheusReporterIfConfigured(configuration, () =>
         started.requestMetricDumps(),
       );
       return cluster;
     } catch (error) {
       if (cluster) await cluster.closeAsync().catch(() => {});
-      else await rpc.closeAsync().catch(() => {});
+      else {
+        // Threads that started before the failure are the RpcService's to end.
+        await Promise.allSettled(startingTaskExecutors);
+        await rpc.closeAsync().catch(() => {});
+      }
       throw error;
     }
   }
@@ -246,26 +268,26 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   /** Starts one more TaskExecutor in a new worker thread; resolves with its ResourceID. */
   async startTaskExecutor(): Promise<ResourceID> {
     this.checkNotClosing();
-    const index = this.taskExecutorCount++;
-    const resourceId = ResourceID.of(`tm_${index}`);
     const { haServerAddress } = this.jobManager.result as JobManagerWorkerInfo;
-    const starting = this.rpc.spawnWorker(kTaskManagerWorkerModule, {
-      name: `taskmanager_${index}`,
-      hostEntry: kTaskManagerWorkerEntry,
-      workerData: {
-        resourceId,
-        configuration: this.configuration.toMap(),
-        haServerAddress,
-        ...(this.totalResourceProfile ? { totalResourceProfile: this.totalResourceProfile } : {}),
-      },
-    });
+    const starting = spawnTaskExecutor(this.launch, this.taskExecutorCount++, haServerAddress);
     this.pendingStarts.add(starting);
-    let handle: WorkerHandle;
     try {
-      handle = await starting;
+      return this.adopt(await starting);
     } finally {
       this.pendingStarts.delete(starting);
     }
+  }
+
+  /** Takes in the TaskExecutors that start() began with the JobManager; fails with the first that did not start. */
+  private async adoptTaskExecutors(starting: readonly Promise<StartedTaskExecutor>[]): Promise<void> {
+    this.taskExecutorCount = starting.length;
+    const results = await Promise.allSettled(starting);
+    for (const result of results) if (result.status === 'fulfilled') this.adopt(result.value);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  private adopt({ resourceId, handle }: StartedTaskExecutor): ResourceID {
     const info = handle.result as { address: string };
     const running: RunningTaskExecutor = {
       resourceId,

@@ -20,7 +20,8 @@ export interface WorkerMetrics extends ActorSystemMetrics {
 
 /** What the worker host exposes on its admin channel. */
 export interface WorkerAdmin {
-  start(): Promise<StartOutcome>;
+  /** Calls the module's start(rpc, userData). */
+  start(userData: unknown): Promise<StartOutcome>;
   shutdown(): Promise<void>;
   metrics(): Promise<WorkerMetrics>;
 }

@@ -28,11 +28,16 @@ export interface WorkerBoot {
   /** Set when the spawning service listens on TCP: the worker listens on its own port too. */
   readonly remote: ResolvedRemote | undefined;
   readonly moduleUrl: string;
-  readonly userData: unknown;
 }
 
 export interface SpawnWorkerOptions {
-  /** Passed to the module's start(rpc, workerData). Must be structured-cloneable. */
+  /**
+   * Passed to the module's start(rpc, workerData). Must be structured-cloneable.
+   * A promise of it is awaited while the thread boots, so that a thread can
+   * start before its data is known (the MiniCluster starts its TaskExecutors'
+   * threads while the JobManager's starts); if it rejects, the thread ends and
+   * the spawn fails with its error.
+   */
   readonly workerData?: unknown;
   /** Thread name shown in debuggers and heap snapshots. */
   readonly name?: string;
@@ -100,7 +105,6 @@ export class WorkerHandle {
       serviceOptions,
       remote,
       moduleUrl,
-      userData: options.workerData,
     };
     const worker = startWorkerThread(hostEntry, {
       workerData: boot,
@@ -127,8 +131,15 @@ export class WorkerHandle {
       admin.port1.close();
     });
     try {
+      // The thread boots meanwhile: its start data travels with start().
+      const userData = await boundedCall(
+        Promise.resolve(options.workerData),
+        'start (its data)',
+        timeouts.startTimeoutMs,
+        handle.exited,
+      );
       const outcome = await boundedCall<StartOutcome>(
-        handle.admin.start(),
+        handle.admin.start(userData),
         'start',
         timeouts.startTimeoutMs,
         handle.exited,

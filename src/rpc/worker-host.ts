@@ -26,14 +26,14 @@ export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partia
   ready.catch(() => {});
 
   const admin: WorkerAdmin = {
-    async start(): Promise<StartOutcome> {
+    async start(userData: unknown): Promise<StartOutcome> {
       try {
         const rpc = await ready;
         const module = await loadModule(boot.moduleUrl);
         if (typeof module.start !== 'function') {
           throw new TypeError(`Module ${boot.moduleUrl} does not export a start(rpc, workerData) function.`);
         }
-        return { ok: true, value: await module.start(rpc, boot.userData) };
+        return { ok: true, value: await module.start(rpc, userData) };
       } catch (error) {
         return { ok: false, error: encodeError(error) };
       }

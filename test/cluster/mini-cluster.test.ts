@@ -6,10 +6,12 @@ import { expect } from 'chai';
 import { eventuallyAsync } from '../support/eventually-async.js';
 
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 
 import { MiniCluster, type TaskExecutorExit } from '../../src/cluster/mini-cluster.js';
 import { TaskExecutorExitedError } from '../../src/cluster/mini-cluster-errors.js';
 import { FencingTokenError } from '../../src/rpc/errors.js';
+import { liveWorkerCount } from '../../src/rpc/worker-registry.js';
 import { ResourceManagerGateway } from '../../src/runtime/gateways/resource-manager-gateway.js';
 import { TaskExecutorGateway } from '../../src/runtime/gateways/task-executor-gateway.js';
 import { eventually } from '../support/eventually.js';
@@ -144,5 +146,28 @@ describe('MiniCluster', function () {
       (e: unknown) => e,
     );
     expect((error as { code?: string }).code).to.equal('ERR_ILLEGAL_CONFIGURATION');
+  });
+
+  it("fails with the JobManager's error when it cannot start, and ends the TaskExecutors' threads started beside it", async () => {
+    // The REST port is taken, so the JobManager thread fails to start.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const before = liveWorkerCount();
+
+      const error = await MiniCluster.start({
+        taskExecutors: 3,
+        rest: { bindAddress: '127.0.0.1', port },
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+      expect((error as Error).message).to.match(/EADDRINUSE/);
+      expect(liveWorkerCount()).to.equal(before);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

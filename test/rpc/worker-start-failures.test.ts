@@ -1,5 +1,5 @@
 // A worker that fails to start says why: an error thrown by the module's
-// start() or import comes back as it is; a thread that ends before it answers
+// start() or import, or by the promise of its workerData, comes back as it is; a thread that ends before it answers
 // rejects spawnWorker with RecipientUnreachableError whose cause is the
 // thread's uncaught error, class and code kept. And the workers start with
 // the process's Node options, less those only the main script can use.
@@ -8,6 +8,7 @@ import { expect } from 'chai';
 
 import { RecipientUnreachableError } from '../../src/rpc/errors.js';
 import { workerExecArgv } from '../../src/rpc/worker-exec-argv.js';
+import { liveWorkerCount } from '../../src/rpc/worker-registry.js';
 import { useRpcService } from '../support/paths.js';
 
 describe('worker start failures', () => {
@@ -41,6 +42,34 @@ describe('worker start failures', () => {
     expect(error).to.be.instanceOf(TypeError);
     expect(error.code).to.equal('E_MODULE_LOAD');
     expect(error.message).to.equal('this module cannot load here');
+  });
+
+  it('starts the module with promised workerData once it resolves', async () => {
+    let resolveData!: (data: { ids: string[] }) => void;
+    const data = new Promise<{ ids: string[] }>((resolve) => (resolveData = resolve));
+
+    const spawning = service.rpc.spawnWorker(new URL('../fixtures/echo.js', import.meta.url), {
+      workerData: data,
+    });
+    resolveData({ ids: ['late'] });
+    const handle = await spawning;
+
+    const [address] = handle.result as string[];
+    expect(address).to.match(new RegExp(`@${handle.host}/user/rpc/late$`));
+    await handle.terminate();
+  });
+
+  it('ends the thread and rejects with the error itself when the promised workerData rejects', async () => {
+    const error = await service.rpc
+      .spawnWorker(new URL('../fixtures/echo.js', import.meta.url), {
+        workerData: Promise.reject(new RangeError('no data for this worker')),
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(RangeError);
+    expect((error as Error).message).to.equal('no data for this worker');
+    expect(service.rpc.metrics().workers).to.equal(0);
+    expect(liveWorkerCount()).to.equal(0);
   });
 });
 
