@@ -15,9 +15,11 @@
 // Jobs share the thread but not their modules: each job imports a task module
 // under its own cache key (see workers/task-slot-worker.ts), so the next job's
 // tasks get fresh module instances. What a module does to globalThis is
-// shared, as are the modules it imports itself; a worker that has served
-// kRecycleAfterJobs jobs is replaced when its slot is freed, so module
-// instances of old jobs cannot pile up without end.
+// shared, as are the modules it imports itself. Module instances of old jobs
+// cannot be unloaded, so a worker that has served kRecycleAfterJobs jobs is
+// replaced: when its slot is freed, its successor boots beside it while it goes
+// on serving, and takes over once it is up and the slot is idle. No task waits
+// for the new thread.
 //
 // Ending a running task ends the worker: JavaScript cannot interrupt a function,
 // but terminate() stops even `while (true) {}`. Tasks posted to that worker that
@@ -44,8 +46,12 @@ import {
 
 const log = getLogger('SlotWorker');
 
-/** Distinct jobs a worker serves before it is replaced, when its slot is next freed. */
-export const kRecycleAfterJobs = 32;
+/**
+ * Distinct jobs a worker serves before it is replaced. A job's module instance
+ * of a tiny module is about 10 kB, and a replacement costs a thread start
+ * (~100 ms of CPU here): at 32, one-task jobs spent a third of their CPU on it.
+ */
+export const kRecycleAfterJobs = 256;
 /** Answered entries at the front of the posted list before it is cut; a busy slot may never empty it. */
 const kCompactAfter = 1024;
 
@@ -78,10 +84,14 @@ interface Thread {
   /** Posted jobs not answered for yet, in the order they were posted, from `head` on. */
   posted: Posted[];
   head: number;
+  /** The thread runs JavaScript (Worker 'online'). */
+  online: boolean;
 }
 
 export class SlotWorker {
   private thread: Thread | undefined;
+  /** The next worker, booting while the current one, due to be recycled, goes on serving. */
+  private successor: Thread | undefined;
   /** The jobs the current worker has served, for recycling. */
   private jobsServed = new Set<JobID>();
   /** Jobs not posted yet, in order. */
@@ -156,17 +166,23 @@ export class SlotWorker {
     return this.retireWorker();
   }
 
-  /** The slot was freed: a worker that has served many jobs is replaced now, while nothing runs. */
+  /** The slot was freed: a worker that has served many jobs gets a successor, which takes over once it is up. */
   released(): void {
-    if (this.pending.length > 0 || this.inWorker() > 0 || this.jobsServed.size < kRecycleAfterJobs) return;
+    if (this.jobsServed.size < kRecycleAfterJobs || this.successor || !this.thread || this.closing) return;
     log.debug(`Recycling the worker of ${this.name} after ${this.jobsServed.size} jobs.`);
-    void this.retireWorker();
+    try {
+      this.successor = this.launch();
+    } catch (error) {
+      log.warn(`Could not start a successor to the worker of ${this.name}; it goes on serving.`, error);
+    }
   }
 
   /** Ends the worker for good; jobs still here are lost. Settles once the thread has exited. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     const lost = new TaskWorkerExitedError(`The worker of ${this.name} has been closed.`);
+    if (this.successor) void this.end(this.successor);
+    this.successor = undefined;
     const jobs = this.takePosted().map(({ job }) => job);
     jobs.push(...this.pending);
     this.pending = [];
@@ -253,7 +269,42 @@ export class SlotWorker {
     }
   }
 
+  /** Makes the successor, if one is booting, or else a new worker, the current one. */
   private startWorker(): Thread {
+    const thread = this.successor ?? this.launch();
+    this.successor = undefined;
+    this.use(thread);
+    return thread;
+  }
+
+  private use(thread: Thread): void {
+    this.thread = thread;
+    this.jobsServed = new Set();
+    this.lastError = undefined;
+  }
+
+  /** The successor takes over once it is online and the current worker has nothing left to answer. */
+  private swapIfIdle(): void {
+    const successor = this.successor;
+    if (!successor?.online || this.pending.length > 0 || this.inWorker() > 0 || this.retiring) return;
+    this.successor = undefined;
+    const worn = this.thread;
+    this.use(successor);
+    if (worn) void this.end(worn);
+  }
+
+  /** Ends a worker that is no longer the current one; close() waits for it. */
+  private end(thread: Thread): Promise<void> {
+    const ended = thread.worker.terminate().then(
+      () => {},
+      () => {},
+    );
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
+    return ended;
+  }
+
+  private launch(): Thread {
     const claims = new SharedArrayBuffer(kClaims * Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(this.entry, {
       name: this.name,
@@ -261,16 +312,24 @@ export class SlotWorker {
     });
     const freeClaims: number[] = [];
     for (let claim = kClaims - 1; claim >= 0; claim--) freeClaims.push(claim);
-    const thread: Thread = { worker, claims: new Int32Array(claims), freeClaims, posted: [], head: 0 };
+    const thread: Thread = {
+      worker,
+      claims: new Int32Array(claims),
+      freeClaims,
+      posted: [],
+      head: 0,
+      online: false,
+    };
     trackWorker(new Promise((resolve) => worker.once('exit', resolve)));
     worker.on('message', (replies: TaskRunReply[]) => this.onReplies(thread, replies));
     worker.on('error', (error) => {
       if (thread === this.thread) this.lastError = error;
     });
+    worker.once('online', () => {
+      thread.online = true;
+      if (thread === this.successor) this.swapIfIdle();
+    });
     worker.once('exit', (code) => this.onExit(thread, code));
-    this.thread = thread;
-    this.jobsServed = new Set();
-    this.lastError = undefined;
     return thread;
   }
 
@@ -301,6 +360,7 @@ export class SlotWorker {
     }
     this.markHeadRunning(thread);
     this.post();
+    this.swapIfIdle();
   }
 
   /** The posted jobs of the current worker, in order, and none left there. */
@@ -335,6 +395,8 @@ export class SlotWorker {
 
   /** The worker ended on its own: it crashed, exited or ran out of memory. */
   private onExit(thread: Thread, exitCode: number): void {
+    // A successor that ends before it took over is dropped; the current worker goes on.
+    if (thread === this.successor) this.successor = undefined;
     if (thread !== this.thread) return;
     const cause = this.lastError;
     this.lastError = undefined;
@@ -367,16 +429,11 @@ export class SlotWorker {
     );
     this.thread = undefined;
     this.lastError = undefined;
-    const retiring = thread.worker.terminate().then(
-      () => {},
-      () => {},
-    );
+    const retiring = this.end(thread);
     this.retiring = retiring;
-    this.ending.add(retiring);
     // The replacement boots while the old thread is being ended; tasks wait for the old one to be gone.
     this.prestart();
     void retiring.then(() => {
-      this.ending.delete(retiring);
       if (this.retiring === retiring) this.retiring = undefined;
       this.post();
     });

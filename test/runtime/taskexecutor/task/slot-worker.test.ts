@@ -146,7 +146,8 @@ describe('SlotWorker', () => {
     expect(await job.ended()).to.deep.equal(['finished', warm]);
   });
 
-  it(`replaces a worker that has served ${kRecycleAfterJobs} jobs when its slot is freed, and no sooner`, async () => {
+  it(`replaces a worker that has served ${kRecycleAfterJobs} jobs once its slot is freed, and no sooner; no job waits for the successor`, async function () {
+    this.timeout(30_000);
     slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
     const first = slotWorker;
     const runJob = async (jobId: JobID) => {
@@ -158,10 +159,32 @@ describe('SlotWorker', () => {
     for (let i = 1; i < kRecycleAfterJobs - 1; i++) await runJob(JobID.generate());
     first.released();
     expect(await runJob(JobID.generate()), 'after fewer jobs than the limit').to.equal(thread);
+    expect(liveWorkerCount(), 'no successor yet').to.equal(workersBefore + 1);
+
     first.released();
+    // The successor boots beside it; a job submitted meanwhile runs on the worn worker at once.
+    expect(liveWorkerCount(), 'the successor booting').to.equal(workersBefore + 2);
+    expect(await runJob(JobID.generate()), 'while the successor boots').to.equal(thread);
+    await eventually(() => first.threadId !== thread, 'the successor to take over');
     const after = await runJob(JobID.generate());
     expect(after).to.be.a('number').and.not.equal(thread);
+    expect(after).to.equal(first.threadId);
     await eventually(() => liveWorkerCount() === workersBefore + 1, 'the worn worker to exit');
+  });
+
+  it('ends a successor that is still booting when it is closed', async () => {
+    slotWorker = new SlotWorker(kTaskSlotWorkerEntry, 'slot under test');
+    for (let i = 0; i < kRecycleAfterJobs; i++) {
+      const job = new RecordingJob(invokable(kValuesModule, 'add', i, 1), JobID.generate());
+      slotWorker.submit(job);
+      if (i === kRecycleAfterJobs - 1) await job.ended();
+    }
+    slotWorker.released();
+    expect(liveWorkerCount()).to.equal(workersBefore + 2);
+
+    await slotWorker.close();
+
+    expect(liveWorkerCount()).to.equal(workersBefore);
   });
 
   describe('with jobs posted ahead to its worker', () => {
