@@ -439,13 +439,12 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     this.registeredTaskManagers.delete(resourceId);
     registration.unwatch();
     this.taskManagerHeartbeatManager.unmonitorTarget(resourceId);
-    const lost = new ExecutionLostError(
-      `TaskExecutor ${resourceId} left job ${this.jobId}: ${cause.message}`,
-      {
-        cause,
-      },
-    );
+    // Made only if a slot is left to fail: at a job's end there is none, and an error's stack costs.
+    let lost: ExecutionLostError | undefined;
     for (const slot of this.slotPool.releaseTaskManager(resourceId)) {
+      lost ??= new ExecutionLostError(`TaskExecutor ${resourceId} left job ${this.jobId}: ${cause.message}`, {
+        cause,
+      });
       this.scheduler.failExecutionsInSlot(slot, lost);
     }
     registration.gateway.disconnectJobManager(this.jobId, cause);

@@ -61,6 +61,7 @@ export abstract class RetryingRegistration<
   private readonly future: Promise<RetryingRegistrationResult<G, S, R>>;
   private resolveFuture!: (result: RetryingRegistrationResult<G, S, R>) => void;
   private rejectFuture!: (error: Error) => void;
+  private settled = false;
   private canceled = false;
   /** Pending retries and attempt timeouts; cancel() stops them. */
   private readonly timers = new Set<ScheduledTask>();
@@ -74,8 +75,14 @@ export abstract class RetryingRegistration<
     this.executor = options.executor;
     this.config = RetryingRegistrationConfiguration.of(options.config);
     this.future = new Promise((resolve, reject) => {
-      this.resolveFuture = resolve;
-      this.rejectFuture = reject;
+      this.resolveFuture = (result) => {
+        this.settled = true;
+        resolve(result);
+      };
+      this.rejectFuture = (error) => {
+        this.settled = true;
+        reject(error);
+      };
     });
     // Nobody may be listening when a registration is cancelled; that must not be an unhandled rejection.
     this.future.catch(() => {});
@@ -92,6 +99,8 @@ export abstract class RetryingRegistration<
     this.canceled = true;
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    // After its answer the future is settled, and the error would only cost its stack.
+    if (this.settled) return;
     this.rejectFuture(
       new RegistrationCancelledError(
         `Registration at ${this.targetName} (${this.targetAddress}) was cancelled.`,

@@ -135,10 +135,14 @@ export class JobLeaderConnections implements JobLeaderListener {
     const { jobTable, taskSlotTable } = this.context;
     jobTable.disconnect(connection);
     connection.stateUpdates.flush();
-    const failure = new FlinkError(`Disconnect from JobManager responsible for ${connection.jobId}.`, {
-      cause,
-    });
-    for (const task of taskSlotTable.getTasks(connection.jobId)) task.failExternally(failure);
+    // Made only for tasks left to fail: at a job's end there are none, and an error's stack costs.
+    let failure: FlinkError | undefined;
+    for (const task of taskSlotTable.getTasks(connection.jobId)) {
+      failure ??= new FlinkError(`Disconnect from JobManager responsible for ${connection.jobId}.`, {
+        cause,
+      });
+      task.failExternally(failure);
+    }
     for (const allocationId of taskSlotTable.getActiveTaskSlotAllocationIdsPerJob(connection.jobId)) {
       let deactivated = false;
       try {

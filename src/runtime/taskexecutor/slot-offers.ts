@@ -110,9 +110,9 @@ export class SlotOffers {
         connection.gateway.failSlot(this.context.resourceId, allocationId, new FlinkError(message));
       }
     }
-    const rejected = new FlinkError('The slot was rejected by the JobManager.');
     for (const offer of offers) {
-      if (!acceptedIds.has(offer.allocationId)) this.context.freeSlot(offer.allocationId, rejected);
+      if (acceptedIds.has(offer.allocationId)) continue;
+      this.context.freeSlot(offer.allocationId, new FlinkError('The slot was rejected by the JobManager.'));
     }
   }
 }
