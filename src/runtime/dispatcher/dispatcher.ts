@@ -38,6 +38,7 @@ import {
   JobNotFoundError,
 } from './dispatcher-errors.js';
 import { JobFollowers } from './job-followers.js';
+import { JobListenerConnections } from './job-listener-connections.js';
 import { checkJobGraph } from './job-graph-check.js';
 import {
   kNoJobPersistence,
@@ -93,6 +94,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
   private readonly submitting = new Set<JobID>();
   private readonly now: () => number;
   private readonly persistence: JobPersistence;
+  private readonly listenerConnections: JobListenerConnections;
 
   constructor(
     rpcService: RpcService,
@@ -104,6 +106,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     super(rpcService, dispatcherId, services.endpointIdFor?.() ?? `dispatcher_${nanoid(8)}`);
     this.now = services.now ?? Date.now;
     this.persistence = services.jobPersistence ?? kNoJobPersistence;
+    this.listenerConnections = new JobListenerConnections(rpcService);
   }
 
   protected override onStart(): void {
@@ -124,6 +127,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
       job.followers.close();
     });
     await Promise.allSettled(stopping);
+    this.listenerConnections.close();
     // The jobs stay stored for the next leader; only this session's locks go.
     await this.persistence
       .stop()
@@ -217,7 +221,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     const record = new JobRecord(jobGraph, this.now);
     const job: RunningJob = {
       record,
-      followers: new JobFollowers(jobGraph.jobId, this.getRpcService()),
+      followers: new JobFollowers(jobGraph.jobId, this.getRpcService(), this.listenerConnections),
       runner: undefined,
     };
     this.jobs.set(jobGraph.jobId, job);
@@ -290,7 +294,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     const record = JobRecord.ofResult(stored.name, stored.result, this.now);
     const job: RunningJob = {
       record,
-      followers: new JobFollowers(jobId, this.getRpcService()),
+      followers: new JobFollowers(jobId, this.getRpcService(), this.listenerConnections),
       runner: undefined,
     };
     job.followers.close();
