@@ -54,8 +54,6 @@ const kMaxReplyDelayMs = 1;
 
 if (!parentPort) throw new Error('workers/task-slot-worker.js must run in a worker thread.');
 const port = parentPort;
-if (process.env.TL_TRACE) (globalThis as any).__T = (l: string) => (process as any)._rawDebug(`T ${(performance.timeOrigin + performance.now()).toFixed(3)} ${l}`);
-if (process.env.TL_TRACE) (globalThis as any).__T = (l: string) => (process as any)._rawDebug(`T ${(performance.timeOrigin + performance.now()).toFixed(3)} ${l}`);
 const claims = new Int32Array((workerData as TaskSlotWorkerData).claims);
 /** The current job's task modules, by specifier; another job's arrival clears it. */
 const modules = new Map<string, ModuleNamespace>();
@@ -84,8 +82,6 @@ interface Run {
 let current: Run | undefined;
 
 port.on('message', (requests: TaskRunRequest[]) => {
-(globalThis as any).__T?.('w.message');
-(globalThis as any).__T?.('w.message');
   if (head >= 1024) {
     // A slot that is never idle never empties its queue: cut off what has run.
     queue = queue.slice(head);
@@ -281,8 +277,6 @@ function flush(): void {
   outbox = [];
   try {
     port.postMessage(replies);
-(globalThis as any).__T?.('w.posted');
-(globalThis as any).__T?.('w.posted');
   } catch {
     // Some return value cannot be cloned: send them one by one, to learn which.
     for (const reply of replies) postAlone(reply);
