@@ -11,10 +11,13 @@ import type { JobManagerMetricGroup } from '../metrics/component-metric-groups.j
 import { nanoid } from 'nanoid/non-secure';
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
+import { ConnectionCache } from '../../rpc/connection-cache.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { JobMasterConfiguration } from '../configuration/job-master-configuration.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
 import { DispatcherGateway, type JobStatusMessage } from '../gateways/dispatcher-gateway.js';
+import { JobListenerGateway } from '../gateways/job-listener-gateway.js';
+import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
 import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
 import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import { JobMaster } from '../jobmaster/job-master.js';
@@ -38,7 +41,6 @@ import {
   JobNotFoundError,
 } from './dispatcher-errors.js';
 import { JobFollowers } from './job-followers.js';
-import { JobListenerConnections } from './job-listener-connections.js';
 import { checkJobGraph } from './job-graph-check.js';
 import {
   kNoJobPersistence,
@@ -94,7 +96,9 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
   private readonly submitting = new Set<JobID>();
   private readonly now: () => number;
   private readonly persistence: JobPersistence;
-  private readonly listenerConnections: JobListenerConnections;
+  /** Shared by the jobs: a client that submits job after job, and the TaskExecutors that run them, are connected once. */
+  private readonly listenerConnections: ConnectionCache<JobListenerGateway>;
+  private readonly taskExecutorConnections: ConnectionCache<TaskExecutorGateway>;
 
   constructor(
     rpcService: RpcService,
@@ -106,7 +110,8 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     super(rpcService, dispatcherId, services.endpointIdFor?.() ?? `dispatcher_${nanoid(8)}`);
     this.now = services.now ?? Date.now;
     this.persistence = services.jobPersistence ?? kNoJobPersistence;
-    this.listenerConnections = new JobListenerConnections(rpcService);
+    this.listenerConnections = new ConnectionCache(rpcService, JobListenerGateway);
+    this.taskExecutorConnections = new ConnectionCache(rpcService, TaskExecutorGateway);
   }
 
   protected override onStart(): void {
@@ -128,6 +133,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
     });
     await Promise.allSettled(stopping);
     this.listenerConnections.close();
+    this.taskExecutorConnections.close();
     // The jobs stay stored for the next leader; only this session's locks go.
     await this.persistence
       .stop()
@@ -235,6 +241,7 @@ export class Dispatcher extends FencedRpcEndpoint<DispatcherId> implements Remot
           haServices: this.services.haServices,
           rpcTimeoutMs: this.services.rpcTimeoutMs,
           retryingRegistrationConfiguration: this.services.retryingRegistrationConfiguration,
+          taskExecutorConnections: this.taskExecutorConnections,
           jobMasterConfiguration: this.services.jobMasterConfiguration,
           ...(this.services.jobManagerMetricGroup
             ? { jobManagerMetricGroup: this.services.jobManagerMetricGroup }

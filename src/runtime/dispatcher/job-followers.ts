@@ -1,7 +1,7 @@
 // The clients that follow one job, and the events on their way to them: the
 // events of one turn leave as one jobEvents tell per client, in order. A
 // client is connected once (the Dispatcher keeps the connection for its next
-// jobs, see job-listener-connections.ts); until then its events wait, also past close(): a
+// jobs, see rpc/connection-cache.ts); until then its events wait, also past close(): a
 // short job can end before its client's connection is made. A client whose
 // thread, process or connection is gone is dropped (death watch), and so is one
 // that cannot be reached at all. threadlink's own: Flink's clients poll.
@@ -14,7 +14,7 @@ import type { JobID } from '../types/ids.js';
 import type { JobEvent } from '../types/job-events.js';
 import { SerializedThrowable } from '../types/serialized-throwable.js';
 import { JobResultTooLargeError } from './dispatcher-errors.js';
-import type { JobListenerConnections } from './job-listener-connections.js';
+import type { ConnectionCache } from '../../rpc/connection-cache.js';
 
 const log = getLogger('Dispatcher');
 
@@ -34,7 +34,7 @@ export class JobFollowers {
     private readonly jobId: JobID,
     private readonly rpcService: RpcService,
     /** The Dispatcher's connections, shared between its jobs; by default each follower connects anew. */
-    private readonly connections?: JobListenerConnections,
+    private readonly connections?: ConnectionCache<JobListenerGateway>,
   ) {}
 
   get size(): number {

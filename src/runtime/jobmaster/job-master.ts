@@ -19,6 +19,7 @@ import type { JobManagerJobMetricGroup, JobManagerMetricGroup } from '../metrics
 import { getLogger } from '../../actor/logger.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
+import type { ConnectionCache } from '../../rpc/connection-cache.js';
 import { kSystemClock, type Clock, type ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import { JobMasterConfiguration } from '../configuration/job-master-configuration.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
@@ -75,6 +76,8 @@ export interface JobMasterServices {
   readonly endpointId?: string;
   /** The jobmanager's metric group; the job's group in it holds numRestarts. Default: no metrics. */
   readonly jobManagerMetricGroup?: JobManagerMetricGroup;
+  /** Connections to TaskExecutors shared with the Dispatcher's other JobMasters. Default: connect anew. */
+  readonly taskExecutorConnections?: ConnectionCache<TaskExecutorGateway>;
 }
 
 interface TaskManagerRegistration {
@@ -255,7 +258,9 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     if (existing?.session === taskManagerSession) return RegistrationResponse.jmtmSuccess(this.resourceId);
     let gateway: TaskExecutorGateway;
     try {
-      gateway = await this.getRpcService().connect(registration.taskManagerRpcAddress, TaskExecutorGateway);
+      const address = registration.taskManagerRpcAddress;
+      gateway = await (this.services.taskExecutorConnections?.connect(address) ??
+        this.getRpcService().connect(address, TaskExecutorGateway));
     } catch (error) {
       return RegistrationResponse.failure(
         `Could not connect to the TaskManager at ${registration.taskManagerRpcAddress}: ${messageOf(error)}`,
