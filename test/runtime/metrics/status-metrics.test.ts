@@ -8,7 +8,9 @@ import type { ActorSystemMetrics } from '../../../src/actor/actor-system.js';
 import { TaskManagerMetricGroup } from '../../../src/runtime/metrics/component-metric-groups.js';
 import { createMetricDump } from '../../../src/runtime/metrics/metric-query-service.js';
 import { MetricRegistryImpl } from '../../../src/runtime/metrics/metric-registry.js';
+import { NodeThreadStatus } from '../../../src/runtime/metrics/node-thread-status.js';
 import { instantiateStatusMetrics } from '../../../src/runtime/metrics/status-metrics.js';
+import { eventually } from '../../support/eventually.js';
 
 const kRpc: ActorSystemMetrics = {
   actors: 3,
@@ -61,5 +63,20 @@ describe('Status metrics', () => {
       status.close();
     }
     expect(registry.size()).to.equal(0);
+  });
+
+  it('measures how long the event loop was blocked', async () => {
+    const status = new NodeThreadStatus();
+    try {
+      expect(Number.isNaN(status.eventLoopDelayMs('max')), 'no sample yet').to.equal(true);
+      const blockedUntil = performance.now() + 60;
+      while (performance.now() < blockedUntil) {
+        // A task that keeps the thread busy.
+      }
+      await eventually(() => status.eventLoopDelayMs('max') >= 30, 'the sampler to see the delay');
+      expect(status.eventLoopDelayMs('max')).to.be.below(10_000);
+    } finally {
+      status.close();
+    }
   });
 });
