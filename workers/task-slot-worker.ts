@@ -4,8 +4,9 @@
 // batches, ahead of time; the worker queues them, claims each before it runs it
 // (see task-slot-worker-protocol.ts), imports the module (once per job: imported
 // modules are kept), calls the export with the arguments, awaits it if it
-// returns a promise, and answers with a TaskRunReply. Loaded by file, never
-// bundled: it must stay small and start fast.
+// returns a promise, and answers with a TaskRunReply. Once it listens it says
+// so with an empty batch. Loaded by file, never bundled: it must stay small and
+// start fast.
 //
 // Replies leave in batches, because waking the TaskExecutor's thread is what a
 // tiny task costs most: when the queue runs dry, before the worker waits for a
@@ -43,6 +44,7 @@ import {
   type TaskRunReply,
   type TaskRunRequest,
   type TaskSlotWorkerData,
+  type TaskSlotWorkerReady,
 } from '../src/runtime/taskexecutor/task/task-slot-worker-protocol.js';
 
 type ModuleNamespace = Readonly<Record<string, unknown>>;
@@ -100,6 +102,7 @@ function onUncaught(error: unknown): void {
 }
 process.on('uncaughtException', onUncaught);
 process.on('unhandledRejection', onUncaught);
+port.postMessage([] satisfies TaskSlotWorkerReady);
 
 /** Runs queued tasks until the queue is empty or a run has to wait. */
 function drain(): void {

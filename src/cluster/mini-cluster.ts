@@ -281,10 +281,14 @@ export class MiniCluster extends EventEmitter<MiniClusterEvents> implements Asyn
   /** Takes in the TaskExecutors that start() began with the JobManager; fails with the first that did not start. */
   private async adoptTaskExecutors(starting: readonly Promise<StartedTaskExecutor>[]): Promise<void> {
     this.taskExecutorCount = starting.length;
+    // A close meanwhile (the JobManager thread exited) waits for them, then ends those adopted here.
+    for (const promise of starting) this.pendingStarts.add(promise);
     const results = await Promise.allSettled(starting);
+    for (const promise of starting) this.pendingStarts.delete(promise);
     for (const result of results) if (result.status === 'fulfilled') this.adopt(result.value);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
+    if (this.closing) throw new MiniClusterError('The MiniCluster was closed while it started.');
   }
 
   private adopt({ resourceId, handle }: StartedTaskExecutor): ResourceID {

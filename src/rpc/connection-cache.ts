@@ -3,8 +3,8 @@
 // the JobMasters of one Dispatcher to the TaskExecutors that run their jobs.
 // Connecting anew for every job cost a handshake round trip per job. A
 // connection is dropped when the thread, process or link behind its address is
-// gone (death watch) or when connecting failed, and the oldest is dropped
-// beyond the limit. An endpoint that stops while its thread lives is not
+// gone (death watch) or when connecting failed, and the least recently used
+// is dropped beyond the limit. An endpoint that stops while its thread lives is not
 // noticed: calls to it then fail as they would right after a handshake
 // (RecipientUnreachable), and tells to it become dead letters. threadlink's own.
 
@@ -20,7 +20,9 @@ interface CachedConnection<G> {
 }
 
 export class ConnectionCache<G extends RpcGateway> {
+  /** In order of use, the least recently used first. */
   private readonly connections = new Map<string, CachedConnection<G>>();
+  private closed = false;
 
   constructor(
     private readonly rpcService: RpcService,
@@ -36,8 +38,13 @@ export class ConnectionCache<G extends RpcGateway> {
   /** A gateway to the endpoint at `address`: the one made before, or a new connection (RpcService.connect). */
   connect(address: string): Promise<G> {
     const known = this.connections.get(address);
-    if (known) return known.gateway;
+    if (known) {
+      this.connections.delete(address);
+      this.connections.set(address, known);
+      return known.gateway;
+    }
     const gateway = this.rpcService.connect(address, this.gateway);
+    if (this.closed) return gateway;
     const connection: CachedConnection<G> = {
       gateway,
       unwatch: this.rpcService.watch(address, () => this.drop(address, connection)),
@@ -51,8 +58,9 @@ export class ConnectionCache<G extends RpcGateway> {
     return gateway;
   }
 
-  /** Forgets every connection. */
+  /** Forgets every connection; later connects are not kept. */
   close(): void {
+    this.closed = true;
     for (const [address, connection] of [...this.connections]) this.drop(address, connection);
   }
 

@@ -1,7 +1,8 @@
 // What the worker bundles cost each thread that loads them. Every static import
 // of a Node built-in in a bundle is loaded before the worker runs a line, and
 // node:crypto, node:tls and node:net cost a worker about 5 ms and 1 MB
-// (bench:cluster); a TaskExecutor loads them on first use, and most never do.
+// (bench:cluster); a TaskExecutor loads them on first use: node:tls and node:net
+// for TCP, node:crypto for blob files, which a MiniCluster's TaskExecutor never uses.
 // And V8 keeps a module's source as a string in each thread's heap: one
 // character beyond Latin-1, even in a comment, makes it a two-byte string,
 // 0.4 MB more per thread for the TaskExecutor's bundle.

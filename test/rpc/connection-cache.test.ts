@@ -78,4 +78,26 @@ describe('ConnectionCache', () => {
     expect((error as { code?: string }).code, 'a new handshake, failing').to.equal('ERR_RPC_CONNECTION');
     connections.close();
   });
+
+  it('drops the least recently used connection beyond its limit, and keeps none once closed', async () => {
+    const listeners = [0, 1, 2].map(() => new JobListenerEndpoint(service.rpc));
+    for (const listener of listeners) listener.start();
+    const [a, b, c] = listeners.map((listener) => listener.getAddress()) as [string, string, string];
+    const connections = new ConnectionCache(service.rpc, JobListenerGateway, 2);
+    await connections.connect(a);
+    await connections.connect(b);
+    await connections.connect(a); // a is now the most recently used
+    await connections.connect(c); // b goes
+    const asksBefore = service.rpc.metrics().asksOut;
+
+    await connections.connect(a);
+    expect(service.rpc.metrics().asksOut - asksBefore, 'a kept').to.equal(0);
+    await connections.connect(b);
+    expect(service.rpc.metrics().asksOut - asksBefore, 'b connected again').to.equal(1);
+
+    connections.close();
+    await connections.connect(c);
+    expect(connections.size).to.equal(0);
+    for (const listener of listeners) await listener.closeAsync();
+  });
 });

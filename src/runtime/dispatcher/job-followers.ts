@@ -1,10 +1,10 @@
 // The clients that follow one job, and the events on their way to them: the
 // events of one turn leave as one jobEvents tell per client, in order. A
 // client is connected once (the Dispatcher keeps the connection for its next
-// jobs, see rpc/connection-cache.ts); until then its events wait, also past close(): a
-// short job can end before its client's connection is made. A client whose
-// thread, process or connection is gone is dropped (death watch), and so is one
-// that cannot be reached at all. threadlink's own: Flink's clients poll.
+// jobs, see rpc/connection-cache.ts); until then its events wait, also past
+// close(): a short job can end before its client's connection is made. A client
+// whose thread, process or connection is gone is dropped (death watch), and so
+// is one that cannot be reached at all. threadlink's own: Flink's clients poll.
 
 import { getLogger } from '../../actor/logger.js';
 import type { RpcService } from '../../rpc/rpc-service.js';

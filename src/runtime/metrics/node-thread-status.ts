@@ -16,14 +16,16 @@ import type { ThreadStats } from '../types/thread-stats.js';
 const kUtilizationIntervalMs = 1_000;
 /** The event-loop delay sampling timer's period, in ms: coarse, since only delays of ms matter here. */
 const kDelayResolutionMs = 20;
-/** Delays are recorded up to a minute, in ns. */
+/** Delays are recorded from 1 µs to a minute, in ns. */
+const kMinDelayNs = 1e3;
 const kMaxDelayNs = 60e9;
 
 export class NodeThreadStatus {
-  // Not monitorEventLoopDelay: its histogram keeps 3 significant figures over
-  // the whole int64 range, 360 kB of counts in every thread that has metrics.
-  // Two figures up to a minute are within 1% and take a few kB; the sampling
-  // timer is the same as Node's, a timer that records how late it fires.
+  // Not monitorEventLoopDelay: its histogram keeps 3 significant figures from
+  // 1 ns to an hour, 360 kB of counts in every thread that has metrics. Two
+  // figures from 1 µs to a minute are within 1% and take about 20 kB. The
+  // sampler is a timer of the same period as Node's, but it records how late
+  // it fired, where Node records the whole interval (the period more).
   private readonly delay: RecordableHistogram;
   private readonly delayTimer: NodeJS.Timeout;
   private delayDueAt: number;
@@ -34,7 +36,7 @@ export class NodeThreadStatus {
   private closed = false;
 
   constructor() {
-    this.delay = createHistogram({ lowest: 1, highest: kMaxDelayNs, figures: 2 });
+    this.delay = createHistogram({ lowest: kMinDelayNs, highest: kMaxDelayNs, figures: 2 });
     this.delayDueAt = performance.now() + kDelayResolutionMs;
     this.delayTimer = setInterval(() => this.sampleDelay(), kDelayResolutionMs).unref();
     this.previous = this.current = performance.eventLoopUtilization();
@@ -89,7 +91,7 @@ export class NodeThreadStatus {
   private sampleDelay(): void {
     const now = performance.now();
     const lateNs = Math.round((now - this.delayDueAt) * 1e6);
-    this.delay.record(Math.min(Math.max(lateNs, 1), kMaxDelayNs));
+    this.delay.record(Math.min(Math.max(lateNs, kMinDelayNs), kMaxDelayNs));
     this.delayDueAt = now + kDelayResolutionMs;
   }
 }

@@ -8,6 +8,7 @@
 // still running is a no-op (Flink throws IllegalStateException there), and stop()
 // stops every retrieval even if one of them throws.
 
+import { nanoid } from 'nanoid/non-secure';
 import { getLogger } from '../../actor/logger.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
 import type { RetryingRegistrationConfiguration } from '../configuration/retrying-registration-configuration.js';
@@ -69,9 +70,13 @@ export class DefaultJobLeaderService implements JobLeaderService {
     this.session = location.taskManagerSession;
   }
 
-  /** Made on the first registration at a JobMaster, so that node:crypto loads only then, not at the TaskExecutor's start. */
+  /**
+   * Unique per run of this TaskExecutor: a JobMaster compares it to tell a
+   * restart from a repeated registration (Flink draws a UUID). Not secret, so
+   * drawn without node:crypto, which a TaskExecutor would otherwise load for it.
+   */
   private get taskManagerSession(): string {
-    return (this.session ??= process.getBuiltinModule('node:crypto').randomUUID());
+    return (this.session ??= nanoid());
   }
 
   start(

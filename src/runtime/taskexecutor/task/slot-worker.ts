@@ -1,8 +1,8 @@
 // The thread a slot's tasks run on: one node:worker_threads Worker per slot,
 // kept warm for as long as the TaskExecutor lives. It is started when the slot
 // is first allocated, before its first task arrives, and it serves every job
-// the slot is allocated to after that (a worker costs ~20 ms to start, a tiny
-// task microseconds). Flink gives every Task its own thread; here a slot's tasks
+// the slot is allocated to after that (a worker takes 20-60 ms to start, about
+// 100 ms of CPU on the 2-core test machine; a tiny task microseconds). Flink gives every Task its own thread; here a slot's tasks
 // take turns on its worker, in submission order.
 //
 // Tasks are posted to the worker ahead of time, those of one turn in one
@@ -17,9 +17,10 @@
 // tasks get fresh module instances. What a module does to globalThis is
 // shared, as are the modules it imports itself. Module instances of old jobs
 // cannot be unloaded, so a worker that has served kRecycleAfterJobs jobs is
-// replaced: when its slot is freed, its successor boots beside it while it goes
-// on serving, and takes over once it is up and the slot is idle. No task waits
-// for the new thread.
+// replaced: when its slot is freed, a fresh worker boots beside it while it goes
+// on serving, and takes over once it has said it is ready and the slot is idle.
+// No task waits for the new thread to start. A slot that is never idle keeps
+// both threads until it is.
 //
 // Ending a running task ends the worker: JavaScript cannot interrupt a function,
 // but terminate() stops even `while (true) {}`. Tasks posted to that worker that
@@ -84,8 +85,8 @@ interface Thread {
   /** Posted jobs not answered for yet, in the order they were posted, from `head` on. */
   posted: Posted[];
   head: number;
-  /** The thread runs JavaScript (Worker 'online'). */
-  online: boolean;
+  /** The worker has said it is ready: its entry module has run (see TaskSlotWorkerReady). */
+  ready: boolean;
 }
 
 export class SlotWorker {
@@ -283,10 +284,10 @@ export class SlotWorker {
     this.lastError = undefined;
   }
 
-  /** The successor takes over once it is online and the current worker has nothing left to answer. */
+  /** The successor takes over once it is ready and the current worker has nothing left to answer. */
   private swapIfIdle(): void {
     const successor = this.successor;
-    if (!successor?.online || this.pending.length > 0 || this.inWorker() > 0 || this.retiring) return;
+    if (!successor?.ready || this.pending.length > 0 || this.inWorker() > 0 || this.retiring) return;
     this.successor = undefined;
     const worn = this.thread;
     this.use(successor);
@@ -318,16 +319,19 @@ export class SlotWorker {
       freeClaims,
       posted: [],
       head: 0,
-      online: false,
+      ready: false,
     };
     trackWorker(new Promise((resolve) => worker.once('exit', resolve)));
-    worker.on('message', (replies: TaskRunReply[]) => this.onReplies(thread, replies));
+    worker.on('message', (replies: TaskRunReply[]) => {
+      if (replies.length > 0) {
+        this.onReplies(thread, replies);
+        return;
+      }
+      thread.ready = true;
+      if (thread === this.successor) this.swapIfIdle();
+    });
     worker.on('error', (error) => {
       if (thread === this.thread) this.lastError = error;
-    });
-    worker.once('online', () => {
-      thread.online = true;
-      if (thread === this.successor) this.swapIfIdle();
     });
     worker.once('exit', (code) => this.onExit(thread, code));
     return thread;
@@ -395,8 +399,14 @@ export class SlotWorker {
 
   /** The worker ended on its own: it crashed, exited or ran out of memory. */
   private onExit(thread: Thread, exitCode: number): void {
-    // A successor that ends before it took over is dropped; the current worker goes on.
-    if (thread === this.successor) this.successor = undefined;
+    if (thread === this.successor) {
+      // The current worker goes on; the next release tries another successor.
+      this.successor = undefined;
+      log.warn(
+        `The successor to the worker of ${this.name} exited with code ${exitCode} before it took over.`,
+      );
+      return;
+    }
     if (thread !== this.thread) return;
     const cause = this.lastError;
     this.lastError = undefined;

@@ -37,6 +37,12 @@ export interface TaskRunRequest extends TaskInvokable {
 }
 
 /**
+ * Worker → TaskExecutor, once, as soon as the worker listens: an empty batch.
+ * A worker that replaces a worn one takes over only then (SlotWorker).
+ */
+export type TaskSlotWorkerReady = readonly [];
+
+/**
  * Worker → TaskExecutor, in batches (TaskRunReply[]), in the order the tasks
  * were posted: what a task returned or threw (encoded with encodeError), or that
  * it was taken back before it started. `ms`: how long the task ran, as the
