@@ -22,6 +22,8 @@ import { TrackedTimer } from './tracked-timer.js';
 
 const log = getLogger('rpc-endpoint');
 
+/** The method table of each endpoint class, by class. */
+const kMethodTables = new WeakMap<typeof RpcEndpoint, ReadonlyMap<string, MethodKind>>();
 export const kRpcPathPrefix = '/user/rpc/';
 
 export class RpcEndpoint {
@@ -212,10 +214,17 @@ export class RpcEndpoint {
   }
 
   /** The method table of the gateways this endpoint serves, for its RpcActor. */
-  static methodTable(endpoint: RpcEndpoint): Map<string, MethodKind> {
-    const table = new Map<string, MethodKind>();
-    for (const gateway of (endpoint.constructor as typeof RpcEndpoint).gateways) {
-      for (const [name, kind] of Object.entries(gateway.methods)) table.set(name, kind);
+  static methodTable(endpoint: RpcEndpoint): ReadonlyMap<string, MethodKind> {
+    const type = endpoint.constructor as typeof RpcEndpoint;
+    // Once per class: a JobMaster is made for every job.
+    let table = kMethodTables.get(type);
+    if (!table) {
+      const methods = new Map<string, MethodKind>();
+      for (const gateway of type.gateways) {
+        for (const [name, kind] of Object.entries(gateway.methods)) methods.set(name, kind);
+      }
+      table = methods;
+      kMethodTables.set(type, table);
     }
     return table;
   }

@@ -226,9 +226,10 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
   }
 
   protected override onStop(): void {
-    const cause = new JobMasterError(`The JobMaster of job ${this.graph.describe()} is shutting down.`);
     if (this.scheduler.suspend()) {
-      this.releaseJobResources(cause);
+      this.releaseJobResources(
+        new JobMasterError(`The JobMaster of job ${this.graph.describe()} is shutting down.`),
+      );
       this.settleJobResult(
         new JobMasterError(
           `The JobMaster stopped before job ${this.graph.describe()} reached a final state.`,

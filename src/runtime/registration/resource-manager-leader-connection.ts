@@ -23,6 +23,8 @@ import type { RegistrationRejection, RegistrationSuccess } from '../types/regist
 import type { RegisteredRpcConnection } from './registered-rpc-connection.js';
 import type { RegistrationConnectionListener } from './registration-connection-listener.js';
 
+/** The cause passed when there is no connection to close: nobody reads it. */
+const kNoConnectionToClose = new Error('no connection to close');
 const log = getLogger('resource-manager-connection');
 
 /** Where the ResourceManager leader is, and under which session (its fencing token). */
@@ -176,7 +178,11 @@ export class ResourceManagerLeaderConnection<S extends ResourceManagerRegistrati
       address !== null && sessionId !== null
         ? { address, resourceManagerId: sessionId as ResourceManagerId }
         : undefined;
-    this.reconnect(this.owner.error(`ResourceManager leader changed to new address ${address ?? 'null'}`));
+    // The cause is for a connection to close; a JobMaster's first leader finds none, and an error's stack costs.
+    const cause = this.establishedConnection
+      ? this.owner.error(`ResourceManager leader changed to new address ${address ?? 'null'}`)
+      : kNoConnectionToClose;
+    this.reconnect(cause);
   }
 
   private connect(target: ResourceManagerAddress): void {
