@@ -1,6 +1,7 @@
 // Gateways to endpoints that one thread connects to again and again, one
 // handshake per address: the Dispatcher to the clients that follow its jobs,
-// the JobMasters of one Dispatcher to the TaskExecutors that run their jobs.
+// the JobMasters of one Dispatcher to the TaskExecutors that run their jobs,
+// the LeaderInformationServer to the listeners that subscribe per job.
 // Connecting anew for every job cost a handshake round trip per job. A
 // connection is dropped when the thread, process or link behind its address is
 // gone (death watch) or when connecting failed, and the least recently used
@@ -56,6 +57,12 @@ export class ConnectionCache<G extends RpcGateway> {
       this.drop(oldest, entry);
     }
     return gateway;
+  }
+
+  /** Forgets the connection to `address`: the next connect makes a new one. */
+  forget(address: string): void {
+    const connection = this.connections.get(address);
+    if (connection) this.drop(address, connection);
   }
 
   /** Forgets every connection; later connects are not kept. */

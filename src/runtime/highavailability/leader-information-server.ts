@@ -14,6 +14,7 @@
 import { parseAddress } from '../../actor/address.js';
 import { encodeError } from '../../actor/error-codec.js';
 import { getLogger } from '../../actor/logger.js';
+import { ConnectionCache } from '../../rpc/connection-cache.js';
 import { EndpointNotStartedError, RecipientUnreachableError } from '../../rpc/errors.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
@@ -52,7 +53,7 @@ export class LeaderInformationServer
 
   private readonly subscriptions = new Map<string, Subscription>();
   /** Connections back to the listeners, by address, while a subscription of theirs lives. */
-  private readonly listeners = new Map<string, Promise<LeaderListenerGateway>>();
+  private readonly listeners: ConnectionCache<LeaderListenerGateway>;
 
   constructor(
     rpcService: RpcService,
@@ -60,6 +61,7 @@ export class LeaderInformationServer
     endpointId: string = kLeaderInformationServerId,
   ) {
     super(rpcService, endpointId);
+    this.listeners = new ConnectionCache(rpcService, LeaderListenerGateway);
   }
 
   // ---- gateway ---------------------------------------------------------------------
@@ -72,7 +74,8 @@ export class LeaderInformationServer
     const subscription = this.addSubscription(subscriptionId, listenerAddress, target);
     let gateway: LeaderListenerGateway;
     try {
-      gateway = await this.listenerAt(listenerAddress);
+      // One connection per listener; a failed one is not kept, so the next subscription tries again.
+      gateway = await this.listeners.connect(listenerAddress);
     } catch (cause) {
       return this.inMainThread(() => {
         this.forget(subscription);
@@ -90,20 +93,6 @@ export class LeaderInformationServer
   }
 
   // ---- local -----------------------------------------------------------------------
-
-  private listenerAt(address: string): Promise<LeaderListenerGateway> {
-    let listener = this.listeners.get(address);
-    if (!listener) {
-      listener = this.getRpcService().connect(address, LeaderListenerGateway);
-      this.listeners.set(address, listener);
-      const connecting = listener;
-      // A failed connection is not kept: the next subscription tries again.
-      connecting.catch(() => {
-        if (this.listeners.get(address) === connecting) this.listeners.delete(address);
-      });
-    }
-    return listener;
-  }
 
   /**
    * Drops every subscription whose listener lives on `host`, for a MiniCluster
@@ -131,7 +120,7 @@ export class LeaderInformationServer
     const stopped = this.stoppedError();
     const subscriptions = [...this.subscriptions.values()];
     this.subscriptions.clear();
-    this.listeners.clear();
+    this.listeners.close();
     for (const subscription of subscriptions) {
       subscription.retrieval?.stop();
       // Pending subscriptions learn it from their subscribe reply instead.
@@ -237,7 +226,7 @@ export class LeaderInformationServer
     const address = subscription.listenerAddress;
     for (const other of this.subscriptions.values()) if (other.listenerAddress === address) return;
     // Its last subscription: an unreachable listener is connected afresh next time, and none piles up.
-    this.listeners.delete(address);
+    this.listeners.forget(address);
   }
 
   private isCurrent(subscription: Subscription): boolean {

@@ -2,8 +2,9 @@
 // kept warm for as long as the TaskExecutor lives. It is started when the slot
 // is first allocated, before its first task arrives, and it serves every job
 // the slot is allocated to after that (a worker takes 20-60 ms to start, about
-// 100 ms of CPU on the 2-core test machine; a tiny task microseconds). Flink gives every Task its own thread; here a slot's tasks
-// take turns on its worker, in submission order.
+// 100 ms of CPU on the 2-core test machine; a tiny task microseconds). Flink
+// gives every Task its own thread; here a slot's tasks take turns on its
+// worker, in submission order.
 //
 // Tasks are posted to the worker ahead of time, those of one turn in one
 // message, and it answers in batches (workers/task-slot-worker.ts): a slot of
