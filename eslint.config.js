@@ -16,4 +16,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
+  {
+    // CommonJS entries (.cts): with verbatimModuleSyntax, `import x = require()` is how TypeScript writes their imports.
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

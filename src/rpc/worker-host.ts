@@ -19,8 +19,17 @@ export interface WorkerModule {
   start(rpc: RpcService, workerData: unknown): unknown;
 }
 
-export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partial<WorkerModule>>): void {
+/**
+ * Serves this worker's admin channel. The promise settles once start() has
+ * returned, either way: the code-cached entry (workers/code-cached-bundle.cts)
+ * writes its cache then, with what a start compiled.
+ */
+export function bootWorkerHost(
+  loadModule: (moduleUrl: string) => Promise<Partial<WorkerModule>>,
+): Promise<void> {
   const boot = workerData as WorkerBoot;
+  let startReturned!: () => void;
+  const started = new Promise<void>((resolve) => (startReturned = resolve));
   // Binds its port first when it listens on TCP; start() reports a failure to.
   const ready = RpcService.forWorker(boot);
   ready.catch(() => {});
@@ -36,6 +45,8 @@ export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partia
         return { ok: true, value: await module.start(rpc, userData) };
       } catch (error) {
         return { ok: false, error: encodeError(error) };
+      } finally {
+        startReturned();
       }
     },
     async shutdown(): Promise<void> {
@@ -53,4 +64,5 @@ export function bootWorkerHost(loadModule: (moduleUrl: string) => Promise<Partia
   };
 
   exposeAdmin(admin, boot.adminPort);
+  return started;
 }

@@ -10,12 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 
-const kTaskManagerBundle = new URL('../../workers/task-manager-worker.bundle.js', import.meta.url);
-const kJobManagerBundle = new URL('../../workers/job-manager-worker.bundle.js', import.meta.url);
+const kTaskManagerBundle = new URL('../../workers/task-manager-worker.bundle.cjs', import.meta.url);
+const kJobManagerBundle = new URL('../../workers/job-manager-worker.bundle.cjs', import.meta.url);
 
 function staticBuiltins(bundle: URL): string[] {
   const text = readFileSync(bundle, 'utf8');
-  return [...text.matchAll(/^import [^;]*? from "(node:[a-z_/]+)";$/gm)].map((m) => m[1]!);
+  // The bundles are CommonJS: a module's static imports are top-level requires.
+  return [...text.matchAll(/^var \w+ = (?:__toESM\()?require\("(node:[a-z_/]+)"\)/gm)].map((m) => m[1]!);
 }
 
 describe("the TaskExecutor worker's bundle", () => {

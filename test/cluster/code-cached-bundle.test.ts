@@ -1,0 +1,84 @@
+// The worker bundles' loader (workers/code-cached-bundle.cts): a thread that
+// finds no usable code cache compiles and writes one once the bundle has
+// started, the next thread takes it, and a cache that is corrupt, stale or
+// turned off never changes what runs. Each load is a fresh worker thread, a
+// fresh V8 isolate, as each TaskExecutor's is.
+
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { expect } from 'chai';
+
+const kRunner = fileURLToPath(new URL('../fixtures/code-cached-bundle-runner.cjs', import.meta.url));
+
+interface Outcome {
+  cache: 'hit' | 'miss' | 'off';
+  value: unknown;
+}
+
+function bundleSource(value: number): string {
+  // Long enough that V8's code cache has something to hold, and a function the run compiles lazily.
+  const padding = Array.from({ length: 200 }, (_, i) => `function unused${i}() { return ${i}; }`).join('\n');
+  return `"use strict";\n${padding}\nfunction answer() { return ${value}; }\nexports.value = answer();\nexports.started = Promise.resolve();\n`;
+}
+
+describe('the code-cached bundle loader', () => {
+  let dir: string;
+  let cacheDir: string;
+  let bundle: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'threadlink-code-cache-test-'));
+    cacheDir = join(dir, 'cache');
+    bundle = join(dir, 'bundle.cjs');
+    writeFileSync(bundle, bundleSource(41));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function load(cacheDirSetting = cacheDir): Promise<Outcome> {
+    const worker = new Worker(kRunner, {
+      workerData: { bundle },
+      env: { ...process.env, THREADLINK_CODE_CACHE_DIR: cacheDirSetting },
+    });
+    const [outcome] = (await once(worker, 'message')) as [Outcome];
+    await once(worker, 'exit');
+    return outcome;
+  }
+
+  const cacheFiles = (): string[] => readdirSync(cacheDir);
+
+  it('compiles on the first load and writes one cache file, which the next thread takes', async () => {
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 41 });
+    expect(cacheFiles()).to.have.length(1);
+    expect(cacheFiles()[0]).to.match(/^bundle-[0-9a-f]{8}\.v8cache$/);
+    expect(await load()).to.deep.equal({ cache: 'hit', value: 41 });
+    expect(cacheFiles(), 'no partial file is left beside it').to.have.length(1);
+  });
+
+  it('compiles past a corrupt cache file, runs the bundle as it is, and writes a good one', async () => {
+    await load();
+    const [file] = cacheFiles();
+    writeFileSync(join(cacheDir, file!), Buffer.alloc(4096, 7));
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 41 });
+    expect(await load()).to.deep.equal({ cache: 'hit', value: 41 });
+  });
+
+  it('never runs a rebuilt bundle from the old build cache, even at the same length', async () => {
+    await load();
+    // V8 checks a cache against the source's length only: the loader's key must tell the builds apart.
+    writeFileSync(bundle, bundleSource(42));
+    utimesSync(bundle, new Date(), new Date(Date.now() + 60_000));
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 42 });
+    expect(await load()).to.deep.equal({ cache: 'hit', value: 42 });
+  });
+
+  it('reads and writes nothing when THREADLINK_CODE_CACHE_DIR is off', async () => {
+    expect(await load('off')).to.deep.equal({ cache: 'off', value: 41 });
+    expect(await load('off')).to.deep.equal({ cache: 'off', value: 41 });
+    expect(readdirSync(dir)).to.deep.equal(['bundle.cjs']);
+  });
+});

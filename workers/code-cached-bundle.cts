@@ -1,0 +1,114 @@
+// Runs a worker's CommonJS bundle from V8's code cache, so that a new worker
+// thread deserialises the bundle's compiled functions instead of parsing and
+// compiling 400-600 kB of JavaScript again. Node's module.enableCompileCache
+// does this for modules on Node 22 and later only, and without the functions a
+// start compiles lazily; this works on Node 20 too. A CommonJS entry also
+// spares the thread Node's ESM loader, which costs a worker about 4 ms.
+//
+// The cache lives in os.tmpdir()/threadlink-code-cache (THREADLINK_CODE_CACHE_DIR
+// moves it; `off` turns it off), one file per bundle build and per Node version,
+// arch and V8 flags: V8 rejects a cache made under other flags (--expose-gc is
+// one), and checks only the length of the source, so the file's identity is in
+// the key. The first worker that finds no usable cache writes one once the
+// bundle's `started` promise settles, so that the cache holds what a start
+// compiled and not only the top level. It writes under a temporary name and
+// renames, so that workers starting side by side never read half a file. A
+// cache that cannot be read or written only costs the compile it would save.
+
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
+import workerThreads = require('node:worker_threads');
+
+const kWrapperHead = '(function (exports, require, module, __filename, __dirname) {';
+
+interface BundleExports {
+  /** Settles once the worker's start() has returned; the cache is written then. */
+  readonly started?: Promise<unknown>;
+}
+
+/** FNV-1a: a short file name for the cache key, without loading node:crypto into the worker. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function cacheFileFor(bundleFile: string): string | undefined {
+  const dir = process.env.THREADLINK_CODE_CACHE_DIR ?? path.join(os.tmpdir(), 'threadlink-code-cache');
+  if (dir === 'off') return undefined;
+  const stat = fs.statSync(bundleFile);
+  const key = [
+    bundleFile,
+    stat.size,
+    stat.mtimeMs,
+    stat.ino,
+    process.version,
+    process.arch,
+    process.execArgv.join(' '),
+    process.env.NODE_OPTIONS ?? '',
+  ].join('\n');
+  return path.join(dir, `${path.basename(bundleFile, '.cjs')}-${fnv1a(key)}.v8cache`);
+}
+
+function readCache(cacheFile: string | undefined): Buffer | undefined {
+  if (cacheFile === undefined) return undefined;
+  try {
+    return fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(cacheFile: string, script: vm.Script): void {
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}-${workerThreads.threadId}.tmp`;
+    fs.writeFileSync(partial, script.createCachedData());
+    fs.renameSync(partial, cacheFile);
+  } catch {
+    // A read-only or full temporary directory: the next worker compiles again.
+  }
+}
+
+interface BundleRun {
+  readonly exports: BundleExports;
+  /** hit: V8 took the cache; miss: it compiled, and writes a cache once `started` settles; off: no cache. */
+  readonly cache: 'hit' | 'miss' | 'off';
+}
+
+/** Runs the CommonJS bundle at `bundleFile` in this thread, from the code cache when there is a usable one. */
+function runCodeCachedBundle(bundleFile: string): BundleRun {
+  // Latin-1 keeps the source one byte per character in V8's heap (the bundles hold no other characters).
+  const source = fs.readFileSync(bundleFile, 'latin1');
+  const cacheFile = cacheFileFor(bundleFile);
+  const cachedData = readCache(cacheFile);
+  const script = new vm.Script(`${kWrapperHead}${source}\n})`, {
+    filename: bundleFile,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const bundleModule = { exports: {} as BundleExports };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(
+    bundleModule.exports,
+    bundleModule.exports,
+    require,
+    bundleModule,
+    bundleFile,
+    path.dirname(bundleFile),
+  );
+  const { exports } = bundleModule;
+  if (cacheFile === undefined) return { exports, cache: 'off' };
+  if (cachedData !== undefined && !script.cachedDataRejected) return { exports, cache: 'hit' };
+  const write = (): void => writeCache(cacheFile, script);
+  if (exports.started === undefined) write();
+  else exports.started.then(write, write);
+  return { exports, cache: 'miss' };
+}
+
+export = { runCodeCachedBundle };
