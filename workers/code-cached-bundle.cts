@@ -6,10 +6,10 @@
 // spares the thread Node's ESM loader, which costs a worker about 4 ms.
 //
 // The cache lives in os.tmpdir()/threadlink-code-cache (THREADLINK_CODE_CACHE_DIR
-// moves it; `off` turns it off), one file per bundle build and per Node version,
-// arch and V8 flags: V8 rejects a cache made under other flags (--expose-gc is
-// one), and checks only the length of the source, so the file's identity is in
-// the key. The first worker that finds no usable cache writes one once the
+// moves it, `off` turns it off, empty means the default), one file per bundle
+// build and per Node version, arch and V8 flags: V8 rejects a cache made under
+// other flags (--expose-gc is one), and checks only the length of the source,
+// so the file's identity is in the key. The first worker that finds no usable cache writes one once the
 // bundle's `started` promise settles, so that the cache holds what a start
 // compiled and not only the top level. It writes under a temporary name and
 // renames, so that workers starting side by side never read half a file. A
@@ -39,7 +39,7 @@ function fnv1a(text: string): string {
 }
 
 function cacheFileFor(bundleFile: string): string | undefined {
-  const dir = process.env.THREADLINK_CODE_CACHE_DIR ?? path.join(os.tmpdir(), 'threadlink-code-cache');
+  const dir = process.env.THREADLINK_CODE_CACHE_DIR || path.join(os.tmpdir(), 'threadlink-code-cache');
   if (dir === 'off') return undefined;
   const stat = fs.statSync(bundleFile);
   const key = [
