@@ -44,8 +44,11 @@ describe('the code-cached bundle loader', () => {
       workerData: { bundle },
       env: { ...process.env, THREADLINK_CODE_CACHE_DIR: cacheDirSetting },
     });
+    // Both listeners go on now: a worker that posts and ends at once has its last
+    // message and its 'exit' emitted in one go, before a later once() could catch the exit.
+    const exited = once(worker, 'exit');
     const [outcome] = (await once(worker, 'message')) as [Outcome];
-    await once(worker, 'exit');
+    await exited;
     return outcome;
   }
 
