@@ -15,6 +15,7 @@ import { RingQueue } from './ring-queue.js';
 import { DeathWatch } from './death-watch.js';
 import { PendingAsks } from './pending-asks.js';
 import { ScheduledTimer } from './scheduled-timer.js';
+import { withoutStack } from './stackless-error.js';
 import { TimerQueue } from './timer-queue.js';
 import { HandshakeRefused, OutboundQueueFull } from './transport-errors.js';
 import type { Link, Transport, TransportListener } from './transport.js';
@@ -369,11 +370,10 @@ export class ActorSystem implements TransportListener {
   private noSuchActor(link: Link, envelope: AskEnvelope | TellEnvelope): void {
     const reason = `no actor at ${envelope.to} on ${this.host} (never started, or terminated)`;
     if (envelope.k === Kind.Ask) {
-      this.sendFailure(
-        link,
-        envelope.id,
-        this.failures.unreachable({ recipient: this.addressOf(envelope.to), label: 'ask' }, reason),
-      );
+      // The stack would show only this dispatch loop: the caller's own trace is what helps.
+      const recipient = this.addressOf(envelope.to);
+      const failure = withoutStack(() => this.failures.unreachable({ recipient, label: 'ask' }, reason));
+      this.sendFailure(link, envelope.id, failure);
     } else {
       this.deadLetter(this.addressOf(envelope.to), 'tell', reason);
     }

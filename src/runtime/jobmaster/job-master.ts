@@ -17,6 +17,7 @@
 
 import type { JobManagerJobMetricGroup, JobManagerMetricGroup } from '../metrics/component-metric-groups.js';
 import { getLogger } from '../../actor/logger.js';
+import { withoutStack } from '../../actor/stackless-error.js';
 import { FencedRpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ConnectionCache } from '../../rpc/connection-cache.js';
@@ -404,7 +405,10 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
     this.runAsync(() => {
       this.declarationScheduled = false;
       for (const slot of this.slotPool.trimFreeSlots(this.scheduler.requiredSlots())) {
-        this.freeSlotAt(slot, new JobMasterError('The slot is no longer needed by the job.'));
+        this.freeSlotAt(
+          slot,
+          withoutStack(() => new JobMasterError('The slot is no longer needed by the job.')),
+        );
       }
       // Slots come and go with the need for them: the slot request timeout follows.
       this.scheduler.checkSlotRequests();
@@ -420,7 +424,10 @@ export class JobMaster extends FencedRpcEndpoint<JobMasterId> implements RemoteM
 
   /** The job reached a final state: release what it held, then settle its result. */
   private jobEnded(status: JobStatus, error: Error | undefined): void {
-    this.releaseJobResources(error ?? new JobMasterError(`Job ${this.jobId} reached state ${status}.`));
+    // A reason, not a failure: sent to every TaskExecutor of the job, so built without a stack.
+    this.releaseJobResources(
+      error ?? withoutStack(() => new JobMasterError(`Job ${this.jobId} reached state ${status}.`)),
+    );
     this.settleJobResult(this.graph.jobResult(status, error));
   }
 
