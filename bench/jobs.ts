@@ -110,8 +110,12 @@ interface ThroughputRow {
   readonly piscinaEqualThreads: number[];
 }
 
-/** ms of one job of one tiny task on the warm cluster, and of one piscina run, interleaved. */
-const kOneTaskJobs = 50;
+/**
+ * ms of one job of one tiny task on the warm cluster, and of one piscina run,
+ * interleaved. 200 (about a second): with 50 the median moved by 0.1–0.2 ms
+ * between runs, as much as the changes it was meant to show.
+ */
+const kOneTaskJobs = Number(process.env.BENCH_ONE_TASK_JOBS ?? (kQuick ? 50 : 200));
 
 /**
  * One configuration at a time: a process holds one RpcService, so one MiniCluster.

@@ -25,6 +25,10 @@ export interface TaskExecutorGateway extends RpcGateway {
   /**
    * The ResourceManager `resourceManagerId` asks for slot `slotId` on behalf of
    * `jobId`, whose JobMaster is found through leader retrieval (or at `targetAddress`).
+   * `jobMasterId`, threadlink's own, is the leader session the JobMaster at
+   * `targetAddress` registered at the ResourceManager with: a TaskExecutor that
+   * does not follow the job yet registers there at once, without waiting for its
+   * leader retrieval's first answer (which still decides from then on).
    */
   requestSlot(
     slotId: SlotID,
@@ -34,6 +38,7 @@ export interface TaskExecutorGateway extends RpcGateway {
     targetAddress: string,
     resourceManagerId: ResourceManagerId,
     timeoutMs: number,
+    jobMasterId?: JobMasterId,
   ): Promise<Acknowledge>;
   /**
    * The JobMaster `jobMasterId` deploys a task into one of its active slots. The

@@ -341,7 +341,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
         `The job leader's id ${registration.jobMasterId} does not match the received id ${jobMasterId}.`,
       );
     }
-    this.slotManager.processResourceRequirements(resourceRequirements);
+    this.slotManager.processResourceRequirements({ ...resourceRequirements, jobMasterId });
     return Acknowledge;
   }
 

@@ -104,7 +104,7 @@ export class DefaultJobLeaderService implements JobLeaderService {
     this.state = 'STOPPED';
   }
 
-  addJob(jobId: JobID, defaultTargetAddress: string): void {
+  addJob(jobId: JobID, defaultTargetAddress: string, knownLeaderId?: JobMasterId): void {
     const started = this.checkStarted('addJob');
     log.info(`Add job ${jobId} for job leader monitoring.`);
     const retrieval = started.haServices.getJobManagerLeaderRetriever(jobId, defaultTargetAddress);
@@ -112,6 +112,10 @@ export class DefaultJobLeaderService implements JobLeaderService {
     const previous = this.jobs.get(jobId);
     this.jobs.set(jobId, { retrieval, listener });
     if (previous) this.stopFollowing(jobId, previous);
+    // The leader the slot request came from: registering now saves the retrieval's
+    // round trip to wherever leaders are kept. Heard before the retrieval, which
+    // answers with the same leader (ignored as a duplicate) or corrects it.
+    if (knownLeaderId !== undefined) listener.notifyLeaderAddress(defaultTargetAddress, knownLeaderId);
     try {
       retrieval.start(listener);
     } catch (error) {

@@ -36,8 +36,12 @@ export interface JobLeaderService {
   ): void;
   /** Stops following every job; → STOPPED. */
   stop(): void;
-  /** Follows the leader of `jobId` and registers at each new one. Replaces an earlier addJob of the job. */
-  addJob(jobId: JobID, defaultTargetAddress: string): void;
+  /**
+   * Follows the leader of `jobId` and registers at each new one. Replaces an
+   * earlier addJob of the job. With `knownLeaderId`, the leader at
+   * `defaultTargetAddress` is registered at before the retrieval first answers.
+   */
+  addJob(jobId: JobID, defaultTargetAddress: string, knownLeaderId?: JobMasterId): void;
   /** Stops following `jobId`; its connection closes and nothing more is reported for it. */
   removeJob(jobId: JobID): void;
   /** Registers again at the job's current leader, after the connection to it was lost. */

@@ -14,6 +14,7 @@
 // reply may arrive after the world it was asked in has gone.
 
 import { getLogger } from '../../actor/logger.js';
+import { withoutStack } from '../../actor/stackless-error.js';
 import { RpcEndpoint } from '../../rpc/rpc-endpoint.js';
 import type { RpcService } from '../../rpc/rpc-service.js';
 import type { ScheduledExecutor } from '../../rpc/scheduled-executor.js';
@@ -27,8 +28,6 @@ import {
   TaskSubmissionError,
 } from '../gateways/task-executor-errors.js';
 import { TaskExecutorGateway } from '../gateways/task-executor-gateway.js';
-import type { HeartbeatServices } from '../heartbeat/heartbeat-services.js';
-import type { HighAvailabilityServices } from '../highavailability/high-availability-services.js';
 import { Acknowledge } from '../types/acknowledge.js';
 import { isTerminalExecutionState } from '../types/execution-state.js';
 import type { AllocatedSlotReport } from '../types/heartbeat-payloads.js';
@@ -45,9 +44,7 @@ import { SerializedThrowable } from '../types/serialized-throwable.js';
 import { SlotID } from '../types/slot-id.js';
 import type { TaskDeploymentDescriptor } from '../types/task-deployment-descriptor.js';
 import type { TaskExecutionState } from '../types/task-execution-state.js';
-import type { HardwareDescription } from '../types/task-executor-registration.js';
 import { DefaultJobLeaderService } from './default-job-leader-service.js';
-import type { FatalErrorHandler } from './fatal-error-handler.js';
 import type { JobLeaderService } from './job-leader-service.js';
 import { JobLeaderConnections } from './job-leader-connections.js';
 import { JobTable, type JobManagerConnection } from './job-table.js';
@@ -61,46 +58,15 @@ import { SlotOffers } from './slot-offers.js';
 import { SlotWorkers } from './slot-workers.js';
 import { Task } from './task/task.js';
 import { checkTaskSubmission } from './task/task-submission-checks.js';
-import { TaskCode, type TaskBlobService } from './task/task-code.js';
+import { TaskCode } from './task/task-code.js';
 import { kTaskSlotWorkerEntry } from '../../worker-entries.js';
-import { TaskExecutorMetrics, type MetricRegistry } from './task-executor-metrics.js';
+import { TaskExecutorMetrics } from './task-executor-metrics.js';
+import type { TaskExecutorServices } from './task-executor-services.js';
 import type { MetricDumpSnapshot } from '../metrics/metric-dump.js';
 
 const log = getLogger('TaskExecutor');
 
-export interface TaskExecutorServices {
-  readonly resourceId: ResourceID;
-  readonly configuration: TaskManagerConfiguration;
-  readonly haServices: Pick<
-    HighAvailabilityServices,
-    'getResourceManagerLeaderRetriever' | 'getJobManagerLeaderRetriever'
-  >;
-  readonly heartbeatServices: HeartbeatServices;
-  readonly fatalErrorHandler: FatalErrorHandler;
-  /** All resources of this TaskExecutor. Default: one CPU core per slot. */
-  readonly totalResourceProfile?: ResourceProfile;
-  readonly hardwareDescription?: HardwareDescription;
-  /**
-   * Source of delays (registration deadline, retries, heartbeats, slot timeouts).
-   * The delayed work always runs in the endpoint's main thread. Default: the
-   * endpoint's own timers; tests pass a ManualExecutor.
-   */
-  readonly scheduler?: ScheduledExecutor;
-  readonly jobLeaderService?: JobLeaderService;
-  readonly endpointId?: string;
-  /**
-   * The entry of the slots' task workers. Default: workers/task-slot-worker.js
-   * (see src/worker-entries.ts); tests pass others.
-   */
-  readonly taskSlotWorkerEntry?: URL;
-  /**
-   * Where tasks whose module is `blob:<key>` get their code (Flink's
-   * PermanentBlobService with its job reference counts). Without it such a task fails.
-   */
-  readonly blobService?: TaskBlobService;
-  /** This thread's metrics (Flink: one per process). Default: a MetricRegistryImpl; NoOpMetricRegistry: off. */
-  readonly metricRegistry?: MetricRegistry;
-}
+export type { TaskExecutorServices };
 
 export class TaskExecutor
   extends RpcEndpoint
@@ -276,6 +242,8 @@ export class TaskExecutor
     resourceProfile: ResourceProfile,
     targetAddress: string,
     resourceManagerId: ResourceManagerId,
+    _timeoutMs?: number,
+    jobMasterId?: JobMasterId,
   ): Promise<Acknowledge> {
     log.info(`Receive slot request ${allocationId} for job ${jobId} from ${resourceManagerId}.`);
     // FLINK-9427: a request may overtake the registration; only a registered RM may allocate.
@@ -287,7 +255,7 @@ export class TaskExecutor
     this.allocateSlot(slotId, jobId, allocationId, resourceProfile);
     if (!this.jobTable.has(jobId)) {
       try {
-        this.jobLeaderService.addJob(jobId, targetAddress);
+        this.jobLeaderService.addJob(jobId, targetAddress, jobMasterId);
       } catch (cause) {
         this.freeSlotInternal(allocationId, new FlinkError('Could not create new job.', { cause }));
         throw new SlotAllocationError('Could not create new job.', { cause });
@@ -452,9 +420,11 @@ export class TaskExecutor
 
   private closeJobManagerConnectionIfNoAllocatedResources(jobId: JobID): void {
     if (this.taskSlotTable.getAllocationIdsPerJob(jobId).size > 0) return;
+    // The normal end of every job here, sent to its JobMaster: a reason, built without a stack.
+    const reason = `TaskExecutor ${this.getAddress()} has no more allocated slots for job ${jobId}.`;
     this.closeJob(
       jobId,
-      new FlinkError(`TaskExecutor ${this.getAddress()} has no more allocated slots for job ${jobId}.`),
+      withoutStack(() => new FlinkError(reason)),
     );
   }
 

@@ -2,7 +2,7 @@
 // which profile. Declarative, as in Flink's ResourceRequirements: each
 // declaration replaces the previous one, and zero slots means "none any more".
 
-import type { JobID } from './ids.js';
+import type { JobID, JobMasterId } from './ids.js';
 import type { ResourceProfile } from './resource-profile.js';
 
 export interface ResourceRequirement {
@@ -14,6 +14,11 @@ export interface ResourceRequirements {
   readonly jobId: JobID;
   /** The JobMaster's address, which TaskExecutors receive with requestSlot. */
   readonly targetAddress: string;
+  /**
+   * The JobMaster's leader session, set by the ResourceManager once it has checked
+   * it against the job's registration; TaskExecutors receive it with requestSlot.
+   */
+  readonly jobMasterId?: JobMasterId;
   readonly resourceRequirements: readonly ResourceRequirement[];
 }
 

@@ -85,14 +85,23 @@ describe('ResourceManager: slot allocation for declared requirements', () => {
 
   for (const path of kPaths) {
     describe(path, () => {
-      it('requests free slots with the JobMaster address and its own ResourceManagerId, no more than missing', async () => {
+      it('requests free slots with the JobMaster address, its JobMasterId and its own ResourceManagerId, no more than missing', async () => {
         const cluster = await startCluster();
         const te = await taskExecutorWithSlots(cluster, path, 3);
         await cluster.declare(2);
 
         const requests = await slotRequestsAt(cluster, te);
         expect(requests).to.have.length(2);
-        for (const [slotId, jobId, allocationId, profile, targetAddress, rmId, timeout] of requests) {
+        for (const [
+          slotId,
+          jobId,
+          allocationId,
+          profile,
+          targetAddress,
+          rmId,
+          timeout,
+          jobMasterId,
+        ] of requests) {
           expect((slotId as SlotID).resourceId).to.equal(te.resourceId);
           expect(jobId).to.equal(cluster.jm.jobId);
           expect(allocationId).to.match(/^[0-9a-f]{32}$/);
@@ -100,6 +109,8 @@ describe('ResourceManager: slot allocation for declared requirements', () => {
           expect(targetAddress).to.equal(cluster.jm.address);
           expect(rmId).to.equal(cluster.rm.rmId);
           expect(timeout).to.equal(10_000);
+          // The id the JobMaster registered and declared with, so that the TaskExecutor can register at once.
+          expect(jobMasterId).to.equal(cluster.jm.jobMasterId);
         }
         const slotNumbers = requests.map(([slotId]) => (slotId as SlotID).slotNumber);
         expect(new Set(slotNumbers).size).to.equal(2);

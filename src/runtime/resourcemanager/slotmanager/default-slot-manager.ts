@@ -30,7 +30,7 @@ import type { ResourceRequirements } from '../../types/resource-requirements.js'
 import { SlotID } from '../../types/slot-id.js';
 import type { SlotReport } from '../../types/slot-report.js';
 import { SlotManagerClosedError } from '../resource-manager-errors.js';
-import { missingResources, ResourceTracker, totalSlots } from './resource-tracker.js';
+import { missingResources, ResourceTracker, totalSlots, type JobRequirements } from './resource-tracker.js';
 import type { SlotManager, SlotManagerRegistrationResult, TaskExecutorConnection } from './slot-manager.js';
 import { slotsAfterReport, TaskManagerSlot } from './task-manager-slot.js';
 
@@ -307,7 +307,7 @@ export class DefaultSlotManager implements SlotManager {
             );
             break;
           }
-          this.allocateSlot(found.taskManager, found.slot, jobId, job.targetAddress, missing.resourceProfile);
+          this.allocateSlot(found.taskManager, found.slot, jobId, job, missing.resourceProfile);
         }
       }
     }
@@ -317,7 +317,7 @@ export class DefaultSlotManager implements SlotManager {
     taskManager: TaskManagerRegistration,
     slot: TaskManagerSlot,
     jobId: JobID,
-    targetAddress: string,
+    job: JobRequirements,
     resourceProfile: ResourceProfile,
   ): void {
     const started = this.started!;
@@ -335,9 +335,10 @@ export class DefaultSlotManager implements SlotManager {
         jobId,
         allocationId,
         resourceProfile,
-        targetAddress,
+        job.targetAddress,
         started.resourceManagerId,
         this.options.taskManagerRequestTimeoutMs,
+        job.jobMasterId,
       );
     } catch (error) {
       request = Promise.reject(error);

@@ -4,7 +4,7 @@
 // declarations replace each other, and every acquired slot counts towards one
 // requirement whose profile it matches, specific profiles before UNKNOWN ones.
 
-import type { JobID } from '../../types/ids.js';
+import type { JobID, JobMasterId } from '../../types/ids.js';
 import { ResourceProfile } from '../../types/resource-profile.js';
 import type { ResourceRequirement, ResourceRequirements } from '../../types/resource-requirements.js';
 import { TaskManagerSlot } from './task-manager-slot.js';
@@ -12,6 +12,8 @@ import { TaskManagerSlot } from './task-manager-slot.js';
 /** A job's current declaration: where its JobMaster is, and the slots it needs. */
 export interface JobRequirements {
   readonly targetAddress: string;
+  /** The JobMaster's leader session, when the ResourceManager has checked it. */
+  readonly jobMasterId: JobMasterId | undefined;
   readonly requirements: readonly ResourceRequirement[];
 }
 
@@ -31,7 +33,8 @@ export class ResourceTracker {
     if (requirements.length === 0) {
       this.jobs.delete(declaration.jobId);
     } else {
-      this.jobs.set(declaration.jobId, { targetAddress: declaration.targetAddress, requirements });
+      const { targetAddress, jobMasterId } = declaration;
+      this.jobs.set(declaration.jobId, { targetAddress, jobMasterId, requirements });
     }
   }
 

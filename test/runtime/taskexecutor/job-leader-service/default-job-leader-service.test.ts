@@ -112,6 +112,56 @@ describe('DefaultJobLeaderService', () => {
         expect(registeredJobs(await jobMasterCalls(service.rpc, address, jobMasterId))).to.deep.equal([kept]);
       });
 
+      // threadlink's own: the slot request names the JobMaster and its JobMasterId.
+      it('registers at the leader the slot request named before its retrieval answers, and not again when the retrieval names the same', async () => {
+        const retrieval = new SettableLeaderRetrievalService();
+        const barrierRetrieval = new SettableLeaderRetrievalService();
+        startService(new TestingHaServices(retrieval, barrierRetrieval));
+        const jobId = JobID.generate();
+        const jobMasterId = JobMasterId.generate();
+        const address = await startJobMaster(service.rpc, path, { jobMasterId });
+        jobLeaderService.addJob(jobId, address, jobMasterId);
+
+        const [, gainedJob, gateway] = await listener.nth('gained', 1);
+        expect(gainedJob).to.equal(jobId);
+        expect(gateway.getFencingToken()).to.equal(jobMasterId);
+        expect(retrieval.started, 'the retrieval still follows the job').to.equal(true);
+
+        retrieval.notifyListener(address, jobMasterId);
+        // A second job registers after that announcement: a second registration of
+        // the first job, had the announcement started one, would reach the JobMaster before it.
+        const barrier = JobID.generate();
+        jobLeaderService.addJob(barrier, address, jobMasterId);
+        await listener.nth('gained', 2);
+        expect(registeredJobs(await jobMasterCalls(service.rpc, address, jobMasterId))).to.deep.equal([
+          jobId,
+          barrier,
+        ]);
+        expect(listener.of('lost')).to.deep.equal([]);
+      });
+
+      it('moves from the leader the slot request named to the one its retrieval names instead', async () => {
+        const retrieval = new SettableLeaderRetrievalService();
+        startService(new TestingHaServices(retrieval));
+        const jobId = JobID.generate();
+        const staleId = JobMasterId.generate();
+        const staleAddress = await startJobMaster(service.rpc, path, { jobMasterId: staleId });
+        const leaderId = JobMasterId.generate();
+        const leaderAddress = await startJobMaster(service.rpc, path, { jobMasterId: leaderId });
+        jobLeaderService.addJob(jobId, staleAddress, staleId);
+
+        retrieval.notifyListener(leaderAddress, leaderId);
+
+        const [, gainedJob, gateway] = await listener.nth('gained', 1);
+        expect(gainedJob).to.equal(jobId);
+        expect(gateway.getAddress()).to.equal(leaderAddress);
+        expect(gateway.getFencingToken()).to.equal(leaderId);
+        expect(rpc.connects.at(-1)).to.deep.equal({ address: leaderAddress, fencingToken: leaderId });
+        expect(registeredJobs(await jobMasterCalls(service.rpc, leaderAddress, leaderId))).to.deep.equal([
+          jobId,
+        ]);
+      });
+
       // doesNotReconnectAfterTargetLostLeadership (FLINK-16836)
       it('does not reconnect after the leader was lost', async () => {
         const retrieval = new SettableLeaderRetrievalService();
