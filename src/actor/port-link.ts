@@ -6,7 +6,7 @@
 // link down so pending asks fail at once instead of timing out.
 
 import type { MessagePort } from 'node:worker_threads';
-import { decodeAt, encodeInto, kSlots } from './batch-codec.js';
+import { appendEnvelope, decodeAt, encodeBatch, kSlots } from './batch-codec.js';
 import { checkDataEnvelope, Kind, type DataEnvelope, type LinkEnvelope } from './protocol.js';
 import type { Link, TransportListener } from './transport.js';
 
@@ -113,15 +113,14 @@ export class PortLink implements Link {
     if (!batch || !port) return;
     this.batch = null;
     this.batchLimit = kMaxTellBatch;
-    const frame: unknown[] = new Array(batch.length * kSlots);
-    for (let i = 0; i < batch.length; i++) encodeInto(frame, i * kSlots, batch[i]!);
+    const frame = encodeBatch(batch);
     try {
       port.postMessage(frame);
     } catch {
       // Something the sender's clone check let through: find it, send the rest.
       for (const envelope of batch) {
-        const single: unknown[] = new Array(kSlots);
-        encodeInto(single, 0, envelope);
+        const single: unknown[] = [];
+        appendEnvelope(single, envelope);
         try {
           port.postMessage(single);
         } catch (error) {
