@@ -76,8 +76,7 @@ function makeInvoker(
   if (kind === 'tell') {
     return (...args: unknown[]) => {
       encodeErrorArguments(args);
-      const invocation: RpcInvocation =
-        token === undefined ? { m: method, a: args } : { m: method, a: args, t: token };
+      const invocation: RpcInvocation = token === undefined ? [method, args] : [method, args, token];
       system.tell(ref, invocation, label);
       return undefined;
     };
@@ -96,8 +95,7 @@ function makeInvoker(
       }
     }
     encodeErrorArguments(args);
-    const invocation: RpcInvocation =
-      token === undefined ? { m: method, a: args } : { m: method, a: args, t: token };
+    const invocation: RpcInvocation = token === undefined ? [method, args] : [method, args, token];
     return system.ask(ref, invocation, timeoutMs, label);
   };
 }

@@ -19,6 +19,7 @@ import {
   CallAsync,
   ControlMessage,
   isHandshake,
+  isInvocation,
   RunAsync,
   type RemoteHandshake,
   type RpcInvocation,
@@ -65,7 +66,10 @@ export class RpcActor implements Actor {
     if (message instanceof ControlMessage) return this.control(message);
     if (isHandshake(message)) return this.handshake(message);
     if (!this.isServing()) return this.notStarted(message, isAsk);
-    return this.invoke(message as RpcInvocation, isAsk);
+    if (!isInvocation(message)) {
+      throw new UnknownMessageError(`Received unknown message ${describe(message)} at ${this.o.address}.`);
+    }
+    return this.invoke(message, isAsk);
   }
 
   private isServing(): boolean {
@@ -73,40 +77,36 @@ export class RpcActor implements Actor {
     return this.state === 'STARTED' || this.state === 'TERMINATING';
   }
 
-  private invoke(invocation: RpcInvocation, isAsk: boolean): unknown {
-    if (typeof invocation?.m !== 'string' || !Array.isArray(invocation.a)) {
-      throw new UnknownMessageError(`Received unknown message ${describe(invocation)} at ${this.o.address}.`);
-    }
+  private invoke([name, args, token]: RpcInvocation, isAsk: boolean): unknown {
     const expected = this.o.fencingToken;
     if (expected !== undefined) {
-      if (invocation.t === undefined) {
+      if (token === undefined) {
         throw new UnknownMessageError(
-          `Unknown message type: Ignoring message ${invocation.m} because it is not a fenced message ` +
+          `Unknown message type: Ignoring message ${name} because it is not a fenced message ` +
             `(the caller used connect() instead of connectFenced()).`,
         );
       }
-      if (invocation.t !== expected) {
+      if (token !== expected) {
         throw new FencingTokenError(
-          `Fencing token mismatch: Ignoring message ${invocation.m} because the fencing token ${invocation.t} ` +
+          `Fencing token mismatch: Ignoring message ${name} because the fencing token ${token} ` +
             `did not match the expected fencing token ${expected}.`,
         );
       }
     }
-    const kind = this.o.methods.get(invocation.m);
-    const method = (this.o.target as Record<string, unknown>)[invocation.m];
+    const kind = this.o.methods.get(name);
+    const method = (this.o.target as Record<string, unknown>)[name];
     if (kind === undefined || typeof method !== 'function') {
       throw new UnknownMessageError(
-        `Could not find rpc method ${invocation.m} on the endpoint at ${this.o.address}: ` +
+        `Could not find rpc method ${name} on the endpoint at ${this.o.address}: ` +
           (kind === undefined ? 'no gateway it serves declares it.' : 'the endpoint does not implement it.'),
       );
     }
-    if (!isAsk && kind !== 'tell') log.debug(`ask method ${invocation.m} was called as a tell`);
-    return method.apply(this.o.target, decodeErrorArguments(invocation.a, this.o.address));
+    if (!isAsk && kind !== 'tell') log.debug(`ask method ${name} was called as a tell`);
+    return method.apply(this.o.target, decodeErrorArguments(args, this.o.address));
   }
 
   private notStarted(message: unknown, isAsk: boolean): void {
-    const name =
-      typeof (message as RpcInvocation | null)?.m === 'string' ? (message as RpcInvocation).m : 'message';
+    const name = isInvocation(message) ? message[0] : 'message';
     const reason = `Discard message ${name}, because the rpc endpoint ${this.o.address} has not been started yet.`;
     if (isAsk) throw new EndpointNotStartedError(reason);
     this.o.system.deadLetter(this.o.address, name, reason);

@@ -4,16 +4,20 @@
 // another thread can never be, so remote code cannot forge them. Mirrors Flink's
 // RpcInvocation, RemoteHandshakeMessage, RunAsync, CallAsync and ControlMessages.
 
-/** Bumped when the invocation format changes; checked by the handshake. */
-export const kRpcVersion = 1;
+/** Bumped when the invocation format changes; checked by the handshake. 2: invocations are tuples. */
+export const kRpcVersion = 2;
 
-export interface RpcInvocation {
-  /** Method name. */
-  readonly m: string;
-  /** Arguments. */
-  readonly a: readonly unknown[];
-  /** Fencing token, for fenced gateways. */
-  readonly t?: string;
+/**
+ * Method name, arguments, and the fencing token for fenced gateways. A tuple,
+ * not an object: structured clone writes an object's property names with every
+ * message and rebuilds it property by property, an array it writes and
+ * rebuilds densely (about a quarter less per envelope in a full batch of tells).
+ */
+export type RpcInvocation = readonly [method: string, args: unknown[], token?: string];
+
+/** An RpcInvocation's shape, checked before anything is read from one that came from another thread. */
+export function isInvocation(message: unknown): message is RpcInvocation {
+  return Array.isArray(message) && typeof message[0] === 'string' && Array.isArray(message[1]);
 }
 
 export interface RemoteHandshake {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { EchoGateway } from '../fixtures/echo.js';
 import { LeaderGateway } from '../fixtures/fenced.js';
+import { kRpcVersion } from '../../src/rpc/rpc-messages.js';
 import {
   FencingTokenError,
   HandshakeError,
@@ -55,13 +56,15 @@ for (const path of kRpcPaths) {
       const ref = await service.rpc.system.selection(address!).resolveOne(1000);
       const error = await ref.ask({ hs: 'EchoGateway', v: 99 }, 1000).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(HandshakeError);
-      expect((error as Error).message).to.include('Version mismatch between source (99) and target (1)');
+      expect((error as Error).message).to.include(
+        `Version mismatch between source (99) and target (${kRpcVersion})`,
+      );
     });
 
     it('a matching version and gateway pass the handshake', async () => {
       const [address] = await startEcho(service.rpc, path);
       const ref = await service.rpc.system.selection(address!).resolveOne(1000);
-      expect(await ref.ask({ hs: 'EchoGateway', v: 1 }, 1000)).to.equal(true);
+      expect(await ref.ask({ hs: 'EchoGateway', v: kRpcVersion }, 1000)).to.equal(true);
     });
   });
 }
