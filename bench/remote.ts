@@ -76,7 +76,7 @@ async function rawEcho(port: number, files: { key: string; cert: string; ca: str
   );
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
   // Same frame size as a threadlink ask of echo(n): the envelope, the path and the invocation.
-  const threadlinkFrame = encodeDataFrame(encodeBatch([{ k: Kind.Ask, id: 1000, to: '/user/rpc/bench', body: ['echo', [1000]] }]));
+  const threadlinkFrame = encodeDataFrame(encodeBatch([{ k: Kind.Ask, id: 1000, to: '/user/rpc/bench', body: ['echo', undefined, 1000] }]));
   const padding = 'p'.repeat(Math.max(0, threadlinkFrame.length - encodeDataFrame({ id: 1000, value: 1000, padding: '' }).length));
   let nextId = 0;
   const echo: Echo = (value) =>

@@ -76,7 +76,7 @@ function makeInvoker(
   if (kind === 'tell') {
     return (...args: unknown[]) => {
       encodeErrorArguments(args);
-      const invocation: RpcInvocation = token === undefined ? [method, args] : [method, args, token];
+      const invocation: RpcInvocation = [method, token, ...args];
       system.tell(ref, invocation, label);
       return undefined;
     };
@@ -95,7 +95,7 @@ function makeInvoker(
       }
     }
     encodeErrorArguments(args);
-    const invocation: RpcInvocation = token === undefined ? [method, args] : [method, args, token];
+    const invocation: RpcInvocation = [method, token, ...args];
     return system.ask(ref, invocation, timeoutMs, label);
   };
 }

@@ -77,7 +77,8 @@ export class RpcActor implements Actor {
     return this.state === 'STARTED' || this.state === 'TERMINATING';
   }
 
-  private invoke([name, args, token]: RpcInvocation, isAsk: boolean): unknown {
+  private invoke(invocation: RpcInvocation, isAsk: boolean): unknown {
+    const [name, token] = invocation;
     const expected = this.o.fencingToken;
     if (expected !== undefined) {
       if (token === undefined) {
@@ -102,7 +103,8 @@ export class RpcActor implements Actor {
       );
     }
     if (!isAsk && kind !== 'tell') log.debug(`ask method ${name} was called as a tell`);
-    return method.apply(this.o.target, decodeErrorArguments(args, this.o.address));
+    const args = decodeErrorArguments(invocation.slice(2), this.o.address);
+    return method.apply(this.o.target, args);
   }
 
   private notStarted(message: unknown, isAsk: boolean): void {

@@ -5,7 +5,7 @@ import { checkOutgoing, FrameTooLargeError } from '../../src/actor/clone-check.j
 describe('the sender-side clone check', () => {
   it('estimates at least the real serialized size of common messages', () => {
     const samples: unknown[] = [
-      ['echo', [1, 'two', null, true]],
+      ['echo', undefined, 1, 'two', null, true],
       { m: 'echo', a: [1, 'two', null, true] },
       { nested: { list: Array.from({ length: 100 }, (_, i) => ({ i, s: `v${i}` })) } },
       new Map([['k', new Set([1, 2])]]),

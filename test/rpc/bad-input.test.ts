@@ -82,9 +82,9 @@ describe('bad input at the receiver', () => {
           case 3:
             return { k: 1, to: 42, id: 'x' };
           case 4:
-            return { k: 1, to: '/user/rpc/echo', id: Math.floor(random() * 1e6) + 1e9, body: [7, []] };
+            return { k: 1, to: '/user/rpc/echo', id: Math.floor(random() * 1e6) + 1e9, body: [7, undefined] };
           case 5:
-            return { k: 0, to: '/user/rpc/echo', body: ['nope', 'not-array'] };
+            return { k: 0, to: '/user/rpc/echo', body: ['nope', 42] };
           case 6:
             return { k: 2, id: 'abc' };
           case 7:
@@ -110,7 +110,7 @@ describe('bad input at the receiver', () => {
     try {
       const [address] = await startEcho(rpc, 'across threads');
       const ref = await rpc.system.selection(address!).resolveOne(1000);
-      const error = await ref.ask(['noSuchMethod', []], 1000).catch((e: unknown) => e);
+      const error = await ref.ask(['noSuchMethod', undefined], 1000).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(UnknownMessageError);
       const gateway = await rpc.connect(address!, EchoGateway);
       expect(await gateway.echo(1)).to.equal(1);
