@@ -19,9 +19,9 @@ export function encodeErrorArguments(args: unknown[]): unknown[] {
   return args;
 }
 
-/** Turns encoded errors in `args` back into errors of their registered class. */
-export function decodeErrorArguments(args: unknown[], remoteLabel: string): unknown[] {
-  for (let i = 0; i < args.length; i++) {
+/** Turns encoded errors in `args`, from index `from` on, back into errors of their registered class. */
+export function decodeErrorArguments(args: unknown[], remoteLabel: string, from = 0): unknown[] {
+  for (let i = from; i < args.length; i++) {
     const arg = args[i];
     if (arg !== null && typeof arg === 'object' && kErrorKey in arg) {
       args[i] = decodeError((arg as EncodedError)[kErrorKey], remoteLabel);

@@ -26,6 +26,8 @@ import {
 } from './rpc-messages.js';
 
 const log = getLogger('rpc-actor');
+/** Where an RpcInvocation's arguments begin, after the method and the fencing token. */
+const kFirstArgument = 2;
 
 export type RpcActorState = 'STOPPED' | 'STARTED' | 'TERMINATING' | 'TERMINATED';
 
@@ -103,8 +105,20 @@ export class RpcActor implements Actor {
       );
     }
     if (!isAsk && kind !== 'tell') log.debug(`ask method ${name} was called as a tell`);
-    const args = decodeErrorArguments(invocation.slice(2), this.o.address);
-    return method.apply(this.o.target, args);
+    // The invocation is this message's own copy: its error arguments are decoded in place,
+    // and the common short calls are made without slicing the arguments into a new array.
+    decodeErrorArguments(invocation, this.o.address, kFirstArgument);
+    const target = this.o.target;
+    switch (invocation.length) {
+      case 2:
+        return method.call(target);
+      case 3:
+        return method.call(target, invocation[2]);
+      case 4:
+        return method.call(target, invocation[2], invocation[3]);
+      default:
+        return method.apply(target, invocation.slice(kFirstArgument));
+    }
   }
 
   private notStarted(message: unknown, isAsk: boolean): void {

@@ -14,7 +14,7 @@ export const kRpcVersion = 2;
  * nested array costs as much again: in a full batch of tells, `{ m, a: [1] }`
  * took 0.76 µs per envelope to post and receive, `[m, [1]]` 0.57, `[m, t, 1]` 0.42.
  */
-export type RpcInvocation = readonly [method: string, token: string | undefined, ...args: unknown[]];
+export type RpcInvocation = [method: string, token: string | undefined, ...args: unknown[]];
 
 /** An RpcInvocation's shape, checked before anything is read from one that came from another thread. */
 export function isInvocation(message: unknown): message is RpcInvocation {
