@@ -91,6 +91,8 @@ export class ActorSystem implements TransportListener {
   private readonly throughput: number;
   private readonly turnBudget: number;
   private readonly cells = new Map<string, ActorCell>();
+  /** The recipient path of the last message delivered; see deliver. */
+  private lastPath = '';
   private readonly timers = new TimerQueue();
   private readonly pending = new PendingAsks(this.timers, (entry) => {
     this.askTimeouts++;
@@ -304,7 +306,9 @@ export class ActorSystem implements TransportListener {
     switch (envelope.k) {
       case Kind.Tell:
       case Kind.Ask: {
-        const cell = this.cells.get(envelope.to);
+        // A fresh copy of the path comes with every frame; the last one's hash is computed.
+        const path = envelope.to === this.lastPath ? this.lastPath : (this.lastPath = envelope.to);
+        const cell = this.cells.get(path);
         if (!cell) {
           this.noSuchActor(link, envelope);
           return;
