@@ -91,8 +91,7 @@ export class ActorSystem implements TransportListener {
   private readonly throughput: number;
   private readonly turnBudget: number;
   private readonly cells = new Map<string, ActorCell>();
-  /** The recipient path of the last message delivered; see deliver. */
-  private lastPath = '';
+  private lastPath = ''; // the recipient path of the last message delivered; see deliver
   private readonly timers = new TimerQueue();
   private readonly pending = new PendingAsks(this.timers, (entry) => {
     this.askTimeouts++;
@@ -374,7 +373,7 @@ export class ActorSystem implements TransportListener {
   private noSuchActor(link: Link, envelope: AskEnvelope | TellEnvelope): void {
     const reason = `no actor at ${envelope.to} on ${this.host} (never started, or terminated)`;
     if (envelope.k === Kind.Ask) {
-      // The stack would show only this dispatch loop: the caller's own trace is what helps.
+      // Its stack would show only this dispatch loop: the caller's own trace is what helps.
       const recipient = this.addressOf(envelope.to);
       const failure = withoutStack(() => this.failures.unreachable({ recipient, label: 'ask' }, reason));
       this.sendFailure(link, envelope.id, failure);

@@ -138,8 +138,10 @@ export class PortLink implements Link {
       else this.listener.malformed(this, frame, 'a data frame must be an array');
       return;
     }
-    if (frame.length % kSlots !== 0) {
-      this.listener.malformed(this, frame, `a frame of ${frame.length} slots, not a multiple of ${kSlots}`);
+    if (frame.length % kSlots !== 0 || frame.length > kSlots * kMaxTellBatch) {
+      // No link sends more than kMaxTellBatch envelopes in a frame; a longer one may be
+      // sparse, and walking its length would stall this thread.
+      this.listener.malformed(this, undefined, `a frame of ${frame.length} slots`);
       return;
     }
     for (let i = 0; i < frame.length; i += kSlots) {

@@ -244,6 +244,8 @@ export class RpcActor implements Actor {
 }
 
 function describe(message: unknown): string {
+  // JSON.stringify would walk every slot of a sparse array, however long it claims to be.
+  if (Array.isArray(message) && message.length > 16) return `an array of ${message.length} elements`;
   try {
     return JSON.stringify(message)?.slice(0, 200) ?? String(message);
   } catch {

@@ -16,11 +16,15 @@ export const kRpcVersion = 2;
  */
 export type RpcInvocation = [method: string, token: string | undefined, ...args: unknown[]];
 
+/** The most arguments an invocation may carry; a longer array may be sparse, and too long to walk. */
+export const kMaxInvocationArguments = 255;
+
 /** An RpcInvocation's shape, checked before anything is read from one that came from another thread. */
 export function isInvocation(message: unknown): message is RpcInvocation {
   return (
     Array.isArray(message) &&
     message.length >= 2 &&
+    message.length <= 2 + kMaxInvocationArguments &&
     typeof message[0] === 'string' &&
     (message[1] === undefined || typeof message[1] === 'string')
   );

@@ -46,9 +46,10 @@ describe('the code-cached bundle loader', () => {
     });
     // Both listeners go on now: a worker that posts and ends at once has its last
     // message and its 'exit' emitted in one go, before a later once() could catch the exit.
-    const exited = once(worker, 'exit');
-    const [outcome] = (await once(worker, 'message')) as [Outcome];
-    await exited;
+    const [[outcome]] = (await Promise.all([once(worker, 'message'), once(worker, 'exit')])) as [
+      [Outcome],
+      unknown,
+    ];
     return outcome;
   }
 

@@ -72,7 +72,13 @@ describe('bad input at the receiver', () => {
       let seed = 42;
       const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const junk = (): unknown => {
-        switch (Math.floor(random() * 10)) {
+        switch (Math.floor(random() * 11)) {
+          case 10: {
+            // A sparse frame: a few bytes that claim 4 billion slots.
+            const sparse: unknown[] = [];
+            sparse.length = 4e9;
+            return sparse;
+          }
           case 0:
             return null;
           case 1:

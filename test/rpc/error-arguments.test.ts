@@ -23,6 +23,21 @@ for (const path of kRpcPaths) {
       });
     });
 
+    it(`keep their class in any position of a call with many arguments (${path})`, async () => {
+      const [address] = await startEcho(service.rpc, path);
+      const echo = await service.rpc.connect(address!, EchoGateway);
+      const error = new MySuperSpecificError('disconnected', 'E_GONE');
+      expect(await echo.describeAll(1, error, 'three', error, null)).to.deep.equal([
+        '1',
+        'MySuperSpecificError:E_GONE',
+        '"three"',
+        'MySuperSpecificError:E_GONE',
+        'null',
+      ]);
+      expect(await echo.describeAll()).to.deep.equal([]);
+      expect(await echo.describeAll(error)).to.deep.equal(['MySuperSpecificError:E_GONE']);
+    });
+
     it(`leave other arguments alone (${path})`, async () => {
       const [address] = await startEcho(service.rpc, path);
       const echo = await service.rpc.connect(address!, EchoGateway);

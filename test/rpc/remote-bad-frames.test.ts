@@ -22,6 +22,12 @@ function frame(type: number, payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
+function sparseArray(length: number): unknown[] {
+  const array: unknown[] = [];
+  array.length = length;
+  return array;
+}
+
 /** A deterministic generator (an LCG), so a failing run can be replayed. */
 function seeded(seed: number): () => number {
   let state = seed;
@@ -30,7 +36,11 @@ function seeded(seed: number): () => number {
 
 function randomFrame(random: () => number): Buffer {
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
-  switch (Math.floor(random() * 8)) {
+  switch (Math.floor(random() * 10)) {
+    case 8: // a sparse frame: 50 bytes that claim 4 billion slots
+      return encodeDataFrame(sparseArray(4e9));
+    case 9: // an ask whose invocation is a sparse array of 3 billion arguments
+      return encodeDataFrame([Kind.Ask, 3e9 + Math.floor(random() * 1e6), kEcho, Object.assign(sparseArray(3e9), { 0: 'echo' })]);
     case 0: // any type, any bytes
       return frame(Math.floor(random() * 256), bytes(Math.floor(random() * 2000)));
     case 1: // a data frame of random bytes

@@ -183,7 +183,9 @@ export class TcpLink implements Link {
       listener.malformed(this, undefined, `an undecodable data frame (${(error as Error).message})`);
       return;
     }
-    if (!Array.isArray(frame) || frame.length % kSlots !== 0) {
+    // A frame is dense, at least a byte per slot: a longer one is sparse, and walking its
+    // length would stall this thread (50 bytes can claim 4 billion slots).
+    if (!Array.isArray(frame) || frame.length % kSlots !== 0 || frame.length > payload.length) {
       listener.malformed(this, undefined, `a data frame must be an array of ${kSlots}-slot envelopes`);
       return;
     }

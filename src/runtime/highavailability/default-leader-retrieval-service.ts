@@ -3,7 +3,7 @@
 // nothing (leader or error) after stop(), however late the driver reports.
 
 import { IllegalLeaderServiceStateError, LeaderRetrievalError } from './errors.js';
-import type { LeaderRetrievalListener, LeaderRetrievalService } from './leader-retrieval.js';
+import type { KnownLeader, LeaderRetrievalListener, LeaderRetrievalService } from './leader-retrieval.js';
 import type {
   LeaderInformation,
   LeaderRetrievalDriver,
@@ -20,11 +20,15 @@ export class DefaultLeaderRetrievalService implements LeaderRetrievalService, Le
 
   constructor(private readonly driverFactory: LeaderRetrievalDriverFactory) {}
 
-  start(listener: LeaderRetrievalListener): void {
+  start(listener: LeaderRetrievalListener, known?: KnownLeader): void {
     if (this.listener) {
       throw new IllegalLeaderServiceStateError('DefaultLeaderRetrievalService can only be started once.');
     }
     this.listener = listener;
+    // Changes are measured from the leader the listener follows: without it a first
+    // "no leader" would look like no change, and the listener would keep a stale one.
+    this.lastLeaderAddress = known?.address ?? null;
+    this.lastLeaderSessionId = known?.sessionId ?? null;
     // Running before the driver exists, so that a driver which reports while it is
     // being created is heard.
     this.running = true;

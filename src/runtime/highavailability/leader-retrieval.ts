@@ -9,9 +9,19 @@ export interface LeaderRetrievalListener {
   handleError(error: Error): void;
 }
 
+/** A leader the listener already follows, learnt some other way (threadlink's own). */
+export interface KnownLeader {
+  readonly address: string;
+  readonly sessionId: string;
+}
+
 export interface LeaderRetrievalService {
-  /** Starts reporting leaders to `listener`. */
-  start(listener: LeaderRetrievalListener): void;
+  /**
+   * Starts reporting leaders to `listener`. With `known`, the listener already
+   * follows that leader: a report of it is not passed on, while a first report of
+   * another leader, or of none, is. Services that always report their one leader ignore it.
+   */
+  start(listener: LeaderRetrievalListener, known?: KnownLeader): void;
   /** Stops reporting; the listener hears nothing afterwards. */
   stop(): void;
 }

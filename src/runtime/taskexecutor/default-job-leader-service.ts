@@ -112,12 +112,16 @@ export class DefaultJobLeaderService implements JobLeaderService {
     const previous = this.jobs.get(jobId);
     this.jobs.set(jobId, { retrieval, listener });
     if (previous) this.stopFollowing(jobId, previous);
-    // The leader the slot request came from: registering now saves the retrieval's
-    // round trip to wherever leaders are kept. Heard before the retrieval, which
-    // answers with the same leader (ignored as a duplicate) or corrects it.
-    if (knownLeaderId !== undefined) listener.notifyLeaderAddress(defaultTargetAddress, knownLeaderId);
     try {
-      retrieval.start(listener);
+      // The leader the slot request came from: registering now saves the retrieval's
+      // round trip to wherever leaders are kept. The retrieval starts from that leader,
+      // so it reports only a change: another leader, or none (the request was stale).
+      if (knownLeaderId === undefined) {
+        retrieval.start(listener);
+      } else {
+        listener.notifyLeaderAddress(defaultTargetAddress, knownLeaderId);
+        retrieval.start(listener, { address: defaultTargetAddress, sessionId: knownLeaderId });
+      }
     } catch (error) {
       // A job whose leader cannot be followed must not look followed.
       this.jobs.delete(jobId);

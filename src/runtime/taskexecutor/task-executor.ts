@@ -255,7 +255,7 @@ export class TaskExecutor
     this.allocateSlot(slotId, jobId, allocationId, resourceProfile);
     if (!this.jobTable.has(jobId)) {
       try {
-        this.jobLeaderService.addJob(jobId, targetAddress, jobMasterId);
+        this.jobLeaderService.addJob(jobId, targetAddress, validJobMasterId(jobMasterId));
       } catch (cause) {
         this.freeSlotInternal(allocationId, new FlinkError('Could not create new job.', { cause }));
         throw new SlotAllocationError('Could not create new job.', { cause });
@@ -466,4 +466,9 @@ export class TaskExecutor
       log.error('The fatal error handler failed.', handlerError);
     }
   }
+}
+
+/** The JobMasterId a slot request names, if it is one; a request from an older peer names none. */
+function validJobMasterId(id: unknown): JobMasterId | undefined {
+  return typeof id === 'string' && id.length > 0 ? (id as JobMasterId) : undefined;
 }

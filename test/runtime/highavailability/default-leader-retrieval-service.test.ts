@@ -90,6 +90,23 @@ describe('DefaultLeaderRetrievalService', () => {
     expect(driver.closed).to.equal(1);
   });
 
+  // threadlink's own: a TaskExecutor starts following a job from the leader its slot request named.
+  it('started from a known leader, reports a first "no leader" and a first other leader, not the known one', () => {
+    const known = new DefaultLeaderRetrievalService(driver);
+    const heard = new RecordingLeaderListener();
+    known.start(heard, { address: 'leader', sessionId: 'session-1' });
+    driver.leader('leader', 'session-1');
+    expect(heard.leaders).to.deep.equal([]);
+    driver.leader(null, null);
+    expect(heard.leaders).to.deep.equal([[null, null]]);
+
+    const other = new DefaultLeaderRetrievalService(driver);
+    const heardOther = new RecordingLeaderListener();
+    other.start(heardOther, { address: 'leader', sessionId: 'session-1' });
+    driver.leader('leader', 'session-2');
+    expect(heardOther.leaders).to.deep.equal([['leader', 'session-2']]);
+  });
+
   it('can be started only once', () => {
     expect(() => service.start(new RecordingLeaderListener())).to.throw(IllegalLeaderServiceStateError);
   });

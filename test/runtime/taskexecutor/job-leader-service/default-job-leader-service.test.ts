@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { RetryingRegistrationConfiguration } from '../../../../src/runtime/configuration/retrying-registration-configuration.js';
+import { DefaultLeaderRetrievalService } from '../../../../src/runtime/highavailability/default-leader-retrieval-service.js';
+import type { LeaderInformation } from '../../../../src/runtime/highavailability/leader-retrieval-driver.js';
 import { DefaultJobLeaderService } from '../../../../src/runtime/taskexecutor/default-job-leader-service.js';
 import { JobID, JobMasterId, ResourceID } from '../../../../src/runtime/types/ids.js';
 import { RegistrationResponse } from '../../../../src/runtime/types/registration-response.js';
@@ -138,6 +140,27 @@ describe('DefaultJobLeaderService', () => {
           barrier,
         ]);
         expect(listener.of('lost')).to.deep.equal([]);
+      });
+
+      it('ends the registration at the leader the slot request named when its retrieval first reports no leader', async () => {
+        let report: ((info: LeaderInformation) => void) | undefined;
+        const retrieval = new DefaultLeaderRetrievalService({
+          createLeaderRetrievalDriver: (handler) => {
+            report = (info) => handler.notifyLeaderAddress(info);
+            return { close: () => undefined };
+          },
+        });
+        startService(new TestingHaServices(retrieval));
+        const jobId = JobID.generate();
+        const jobMasterId = JobMasterId.generate();
+        const address = await startJobMaster(service.rpc, path, { jobMasterId });
+        jobLeaderService.addJob(jobId, address, jobMasterId);
+        await listener.nth('gained', 1);
+
+        // The request was stale: the job has no leader any more (ZooKeeper: no node).
+        report!({ leaderAddress: null, leaderSessionId: null });
+
+        expect(await listener.nth('lost', 1)).to.deep.equal(['lost', jobId, jobMasterId]);
       });
 
       it('moves from the leader the slot request named to the one its retrieval names instead', async () => {
