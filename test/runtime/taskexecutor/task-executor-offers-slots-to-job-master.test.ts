@@ -62,6 +62,26 @@ describe('TaskExecutor: slot offers to the JobMaster', () => {
     expect(timeoutMs).to.equal(kRpcTimeoutMs);
   });
 
+  // threadlink's own: the ResourceManager's slot request names the JobMaster and its JobMasterId.
+  it('offers the reserved slots to the JobMaster the slot request names, before the job leader is announced', async () => {
+    const jm = h.startJobMaster();
+    const allocationId = AllocationID.generate();
+    await h.requestSlot(rm, 0, jobId, allocationId, jm.getAddress(), jm.getFencingToken());
+
+    await eventually(() => jm.callsOf('offerSlots').length === 1, 'the slot offer');
+    expect(jm.callsOf('registerTaskManager')[0]![0]).to.equal(jobId);
+    expect(allocationIdsOf(jm.callsOf('offerSlots')[0]![1] as SlotOffer[])).to.deep.equal([allocationId]);
+  });
+
+  it('ignores a JobMasterId in a slot request that is not one, and waits for the job leader', async () => {
+    const jm = h.startJobMaster();
+    await h.requestSlot(rm, 0, jobId, AllocationID.generate(), jm.getAddress(), 42 as unknown as JobMasterId);
+    await drain();
+    expect(jm.calls).to.have.lengthOf(0);
+    h.announceJobLeader(jobId, jm);
+    await eventually(() => jm.callsOf('offerSlots').length === 1, 'the slot offer');
+  });
+
   it('activates the accepted slots and frees the rejected ones, telling the ResourceManager (testSlotAcceptance)', async () => {
     const offers = new ManualSlotOffers();
     const jm = h.startJobMaster({ offerSlots: offers.offerSlots });

@@ -132,13 +132,14 @@ export class TestingTaskExecutorBuilder {
     return rm;
   }
 
-  /** Asks, as the ResourceManager `rm`, for static slot `index` for `jobId`. */
+  /** Asks, as the ResourceManager `rm`, for static slot `index` for `jobId`, naming the JobMaster's id if given. */
   requestSlot(
     rm: TestingResourceManager,
     index: number,
     jobId: JobID,
     allocationId: AllocationID,
     targetAddress = 'jobmaster-from-request',
+    jobMasterId?: JobMasterId,
   ): Promise<Acknowledge> {
     return this.gateway.requestSlot(
       SlotID.of(this.resourceId, index),
@@ -148,6 +149,7 @@ export class TestingTaskExecutorBuilder {
       targetAddress,
       rm.getFencingToken(),
       this.configuration.rpcTimeoutMs,
+      jobMasterId,
     );
   }
 
