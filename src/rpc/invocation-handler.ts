@@ -5,9 +5,9 @@
 
 import { encodeErrorArguments } from './error-arguments.js';
 import type { ActorRef } from '../actor/actor-ref.js';
-import { RpcInvalidStateError } from './errors.js';
+import { RpcInvalidStateError, RpcSerializationError } from './errors.js';
 import type { GatewayDefinition, MethodKind, RpcGateway } from './gateway.js';
-import type { RpcInvocation } from './rpc-messages.js';
+import { kMaxInvocationArguments, type RpcInvocation } from './rpc-messages.js';
 
 export interface GatewayOptions {
   readonly askTimeoutMs: number;
@@ -75,6 +75,8 @@ function makeInvoker(
   const system = ref.system;
   if (kind === 'tell') {
     return (...args: unknown[]) => {
+      // As a clone failure does: a tell that cannot go out throws here, where it was made.
+      if (args.length > kMaxInvocationArguments) throw tooManyArguments(label, args.length);
       encodeErrorArguments(args);
       const invocation: RpcInvocation = [method, token, ...args];
       system.tell(ref, invocation, label);
@@ -83,6 +85,7 @@ function makeInvoker(
   }
   const timeoutArg = kind === 'ask' ? -1 : kind.timeoutArg;
   return (...args: unknown[]) => {
+    if (args.length > kMaxInvocationArguments) return Promise.reject(tooManyArguments(label, args.length));
     let timeoutMs = defaultTimeoutMs;
     if (timeoutArg >= 0) {
       timeoutMs = args[timeoutArg] as number;
@@ -98,4 +101,11 @@ function makeInvoker(
     const invocation: RpcInvocation = [method, token, ...args];
     return system.ask(ref, invocation, timeoutMs, label);
   };
+}
+
+/** The receiver refuses longer invocations (see rpc-messages.ts), so the caller hears it at once. */
+function tooManyArguments(label: string, count: number): RpcSerializationError {
+  return new RpcSerializationError(
+    `Could not send [${label}]: it has ${count} arguments, and a remote call carries at most ${kMaxInvocationArguments}.`,
+  );
 }

@@ -28,6 +28,18 @@ for (const path of kRpcPaths) {
       expect(await gateway.echo('still fine')).to.equal('still fine');
     });
 
+    it('a call with more arguments than an invocation carries fails at once with ERR_RPC_SERIALIZATION', async () => {
+      const [address] = await startEcho(service.rpc, path);
+      const gateway = await service.rpc.connect(address!, EchoGateway);
+      const many = Array.from({ length: 256 }, (_, i) => i);
+      const error = await gateway.describeAll(...many).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(RpcSerializationError);
+      expect((error as RpcSerializationError).code).to.equal('ERR_RPC_SERIALIZATION');
+      expect((error as Error).message).to.include('256 arguments');
+      expect(() => (gateway.record as (...args: unknown[]) => void)(...many)).to.throw(RpcSerializationError);
+      expect(await gateway.describeAll(...many.slice(1))).to.have.length(255);
+    });
+
     it('a frame over maxFrameBytes rejects at once with ERR_RPC_FRAME_SIZE', async () => {
       const [address] = await startEcho(service.rpc, path);
       const gateway = await service.rpc.connect(address!, EchoGateway);
