@@ -76,16 +76,12 @@ function makeInvoker(
   if (kind === 'tell') {
     return (...args: unknown[]) => {
       // As a clone failure does: a tell that cannot go out throws here, where it was made.
-      if (args.length > kMaxInvocationArguments) throw tooManyArguments(label, args.length);
-      encodeErrorArguments(args);
-      const invocation: RpcInvocation = [method, token, ...args];
-      system.tell(ref, invocation, label);
+      system.tell(ref, invocationOf(label, method, token, args), label);
       return undefined;
     };
   }
   const timeoutArg = kind === 'ask' ? -1 : kind.timeoutArg;
   return (...args: unknown[]) => {
-    if (args.length > kMaxInvocationArguments) return Promise.reject(tooManyArguments(label, args.length));
     let timeoutMs = defaultTimeoutMs;
     if (timeoutArg >= 0) {
       timeoutMs = args[timeoutArg] as number;
@@ -97,10 +93,26 @@ function makeInvoker(
         );
       }
     }
-    encodeErrorArguments(args);
-    const invocation: RpcInvocation = [method, token, ...args];
+    let invocation: RpcInvocation;
+    try {
+      invocation = invocationOf(label, method, token, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return system.ask(ref, invocation, timeoutMs, label);
   };
+}
+
+/** The invocation of one call: its error arguments encoded, its length checked. */
+function invocationOf(
+  label: string,
+  method: string,
+  token: string | undefined,
+  args: unknown[],
+): RpcInvocation {
+  if (args.length > kMaxInvocationArguments) throw tooManyArguments(label, args.length);
+  encodeErrorArguments(args);
+  return [method, token, ...args];
 }
 
 /** The receiver refuses longer invocations (see rpc-messages.ts), so the caller hears it at once. */

@@ -422,10 +422,8 @@ export class TaskExecutor
     if (this.taskSlotTable.getAllocationIdsPerJob(jobId).size > 0) return;
     // The normal end of every job here, sent to its JobMaster: a reason, built without a stack.
     const reason = `TaskExecutor ${this.getAddress()} has no more allocated slots for job ${jobId}.`;
-    this.closeJob(
-      jobId,
-      withoutStack(() => new FlinkError(reason)),
-    );
+    const cause = withoutStack(() => new FlinkError(reason));
+    this.closeJob(jobId, cause);
   }
 
   /** Forgets the job: disconnects its JobMaster, frees its slots and stops looking for its leader. */
