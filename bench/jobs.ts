@@ -27,8 +27,14 @@ const kQuick = process.argv.includes('--quick');
 const kRounds = Number(process.env.BENCH_ROUNDS ?? (kQuick ? 2 : 5));
 const kTasks = Number(process.env.BENCH_TASKS ?? (kQuick ? 200 : 2000));
 const kSizes = (process.env.BENCH_SIZES ?? (kQuick ? '1,2' : '1,2,4')).split(',').map(Number);
-/** Jobs each side runs before the timed rounds: every thread of both has to warm up its JIT first. */
-const kWarmupRuns = Number(process.env.BENCH_WARMUP ?? (kQuick ? 1 : 3));
+/**
+ * Jobs each side runs before the timed rounds: every thread of both has to warm
+ * up its JIT first. At n = 4 threadlink has ten isolates, each seeing a quarter
+ * of the tasks; after 3 warm-up jobs TurboFan still completed 45, 36 and 16
+ * optimizations in the first timed jobs (--trace-opt), on the helper threads that
+ * share the two cores, and fewer than 10 per job from the tenth on.
+ */
+const kWarmupRuns = Number(process.env.BENCH_WARMUP ?? (kQuick ? 1 : 10));
 const kCrashRounds = Number(process.env.BENCH_CRASH_ROUNDS ?? (kQuick ? 1 : 5));
 const kCrashTaskExecutors = 4;
 const kCrashTasks = 8;
