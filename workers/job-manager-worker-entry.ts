@@ -6,3 +6,4 @@ import { bootWorkerHost } from '../src/rpc/worker-host.js';
 import * as jobManagerWorker from './job-manager-worker.js';
 
 export const started = bootWorkerHost(async () => jobManagerWorker);
+export const warmedUp = jobManagerWorker.warmedUp;

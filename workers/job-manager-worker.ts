@@ -33,6 +33,14 @@ export interface JobManagerWorkerInfo {
   readonly restBaseUrl: string | null;
 }
 
+let warm!: () => void;
+/**
+ * Settles once this thread's ResourceManager has registered a TaskExecutor: the
+ * code cache is written then, with the registration's code in it
+ * (code-cached-bundle.cts).
+ */
+export const warmedUp = new Promise<void>((resolve) => (warm = resolve));
+
 export async function start(rpc: RpcService, data: JobManagerWorkerData): Promise<JobManagerWorkerInfo> {
   const haServices = new EmbeddedHaServices(rpc.getScheduledExecutor());
   const haServer = new LeaderInformationServer(rpc, haServices);
@@ -44,6 +52,7 @@ export async function start(rpc: RpcService, data: JobManagerWorkerData): Promis
     ...(data.resourceAllocatorAddress
       ? { resourceAllocator: allocatorAt(rpc, data.resourceAllocatorAddress) }
       : {}),
+    onTaskExecutorRegistered: () => warm(),
     onFatalError: (error) =>
       // Thrown outside any promise, so Node ends this thread with exit code 1 and hands the error to main.
       setImmediate(() => {

@@ -8,3 +8,4 @@ import { bootWorkerHost } from '../src/rpc/worker-host.js';
 import * as taskManagerWorker from './task-manager-worker.js';
 
 export const started = bootWorkerHost(async () => taskManagerWorker);
+export const warmedUp = taskManagerWorker.warmedUp;

@@ -35,6 +35,14 @@ export interface TaskManagerWorkerInfo {
   readonly address: string;
 }
 
+let warm!: () => void;
+/**
+ * Settles once this thread's TaskExecutor has registered at its ResourceManager:
+ * the code cache is written then, with the registration's code in it
+ * (code-cached-bundle.cts).
+ */
+export const warmedUp = new Promise<void>((resolve) => (warm = resolve));
+
 export function start(rpc: RpcService, data: TaskManagerWorkerData): TaskManagerWorkerInfo {
   const configuration = Configuration.fromMap(data.configuration);
   const haServices = new RemoteHaServices(rpc, data.haServerAddress);
@@ -46,6 +54,7 @@ export function start(rpc: RpcService, data: TaskManagerWorkerData): TaskManager
     ...(data.blobCacheAddress ? { blobService: blobCacheAt(rpc, data.blobCacheAddress, configuration) } : {}),
   });
   runner.start();
+  void runner.getTaskExecutor().whenFirstRegisteredAtResourceManager().then(warm);
   void runner.getTerminationFuture().then(async (outcome) => {
     await haServices.closeAsync().catch(() => {});
     if (outcome.result === 'FAILURE') {

@@ -1,11 +1,11 @@
 // The worker bundles' loader (workers/code-cached-bundle.cts): a thread that
 // finds no usable code cache compiles and writes one once the bundle has
-// started, the next thread takes it, and a cache that is corrupt, stale or
+// warmed up (or started, if it says nothing about warming up), the next thread takes it, and a cache that is corrupt, stale or
 // turned off never changes what runs. Each load is a fresh worker thread, a
 // fresh V8 isolate, as each TaskExecutor's is.
 
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,19 @@ interface Outcome {
   value: unknown;
 }
 
-function bundleSource(value: number): string {
+/** never: a `warmedUp` that does not settle; later: one that settles a turn after `started`. */
+type WarmUp = 'none' | 'never' | 'later';
+
+function bundleSource(value: number, warmUp: WarmUp = 'none'): string {
   // Long enough that V8's code cache has something to hold, and a function the run compiles lazily.
   const padding = Array.from({ length: 200 }, (_, i) => `function unused${i}() { return ${i}; }`).join('\n');
-  return `"use strict";\n${padding}\nfunction answer() { return ${value}; }\nexports.value = answer();\nexports.started = Promise.resolve();\n`;
+  const warmedUp = {
+    none: '',
+    never: 'exports.warmedUp = new Promise(() => {});\n',
+    later:
+      'exports.warmedUp = exports.started.then(() => new Promise((resolve) => setImmediate(resolve)));\n',
+  }[warmUp];
+  return `"use strict";\n${padding}\nfunction answer() { return ${value}; }\nexports.value = answer();\nexports.started = Promise.resolve();\n${warmedUp}`;
 }
 
 describe('the code-cached bundle loader', () => {
@@ -39,9 +48,9 @@ describe('the code-cached bundle loader', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function load(cacheDirSetting = cacheDir): Promise<Outcome> {
+  async function load(cacheDirSetting = cacheDir, waitFor?: 'warmedUp'): Promise<Outcome> {
     const worker = new Worker(kRunner, {
-      workerData: { bundle },
+      workerData: { bundle, waitFor },
       env: { ...process.env, THREADLINK_CODE_CACHE_DIR: cacheDirSetting },
     });
     // Both listeners go on now: a worker that posts and ends at once has its last
@@ -78,6 +87,21 @@ describe('the code-cached bundle loader', () => {
     utimesSync(bundle, new Date(), new Date(Date.now() + 60_000));
     expect(await load()).to.deep.equal({ cache: 'miss', value: 42 });
     expect(await load()).to.deep.equal({ cache: 'hit', value: 42 });
+  });
+
+  it('writes the cache once the bundle has warmed up, not when it has started', async () => {
+    writeFileSync(bundle, bundleSource(43, 'later'));
+    expect(await load(cacheDir, 'warmedUp')).to.deep.equal({ cache: 'miss', value: 43 });
+    expect(cacheFiles()).to.have.length(1);
+    expect(await load(cacheDir, 'warmedUp')).to.deep.equal({ cache: 'hit', value: 43 });
+  });
+
+  it('writes no cache for a bundle that never warms up, so the next thread compiles again', async () => {
+    writeFileSync(bundle, bundleSource(44, 'never'));
+    // The runner reports once `started` has settled, when a cache written then would exist.
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 44 });
+    expect(existsSync(cacheDir) ? cacheFiles() : []).to.deep.equal([]);
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 44 });
   });
 
   it('reads and writes nothing when THREADLINK_CODE_CACHE_DIR is off', async () => {

@@ -38,6 +38,8 @@ export interface DispatcherResourceManagerComponentOptions {
   readonly onFatalError: (error: Error) => void;
   /** Default: from the configuration (metrics.enabled). */
   readonly metricRegistry?: MetricRegistry;
+  /** Hears each TaskExecutor the ResourceManager has registered, with its slots. */
+  readonly onTaskExecutorRegistered?: (resourceId: ResourceID) => void;
 }
 
 /** The endpoint ids under which the components are found: `resourcemanager_*` and `dispatcher_*`, as in Flink. */
@@ -75,6 +77,9 @@ export class DispatcherResourceManagerComponent {
           endpointId: `${kResourceManagerEndpointPrefix}${resourceManagers++}`,
           metricRegistry,
           ...(options.resourceAllocator ? { resourceAllocator: options.resourceAllocator } : {}),
+          ...(options.onTaskExecutorRegistered
+            ? { onTaskExecutorRegistered: options.onTaskExecutorRegistered }
+            : {}),
         }),
       { onFatalError: options.onFatalError },
     );

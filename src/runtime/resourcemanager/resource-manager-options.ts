@@ -40,6 +40,8 @@ export interface ResourceManagerOptions {
    * a NoOpMetricRegistry (no metrics).
    */
   readonly metricRegistry?: MetricRegistry;
+  /** Hears each TaskExecutor whose registration and slot report have been accepted. */
+  readonly onTaskExecutorRegistered?: (resourceId: ResourceID) => void;
 }
 
 export const kDefaultClusterInformation: ClusterInformation = Object.freeze({

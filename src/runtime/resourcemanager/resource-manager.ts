@@ -86,6 +86,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
   private readonly startedFuture: Promise<void>;
   private settleStarted!: (error: Error | undefined) => void;
   private readonly registeredWaiters = new CountWaiters();
+  private readonly onTaskExecutorRegistered: (resourceId: ResourceID) => void;
   private readonly metricRegistry: MetricRegistry;
   private metrics: ResourceManagerMetrics | undefined;
 
@@ -98,6 +99,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     this.slotManager = options.slotManager ?? new DefaultSlotManager();
     this.isWorkerAccepted = options.isWorkerAccepted ?? (() => true);
     this.stopWorker = options.stopWorker ?? (() => undefined);
+    this.onTaskExecutorRegistered = options.onTaskExecutorRegistered ?? (() => undefined);
     this.resourceAllocator = options.resourceAllocator;
     this.metricRegistry = options.metricRegistry ?? NoOpMetricRegistry.INSTANCE;
     this.startedFuture = new Promise<void>((resolve, reject) => {
@@ -244,6 +246,7 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     );
     if (result === 'SUCCESS') {
       this.registeredWaiters.update(this.slotManager.getTaskManagerResourceIds().length);
+      this.onTaskExecutorRegistered(resourceId);
     } else if (result === 'REJECTED') {
       this.disconnectTaskManager(
         resourceId,

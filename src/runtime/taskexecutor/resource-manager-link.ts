@@ -55,6 +55,8 @@ export class ResourceManagerLink {
     TaskExecutorHeartbeatPayload
   >;
   private readonly deadline: RegistrationDeadline;
+  private firstRegistered!: () => void;
+  private readonly firstRegistration = new Promise<void>((resolve) => (this.firstRegistered = resolve));
 
   constructor(private readonly context: ResourceManagerLinkContext) {
     const { configuration, resourceId } = context;
@@ -137,6 +139,11 @@ export class ResourceManagerLink {
     return this.connection.requestHeartbeat(origin);
   }
 
+  /** Settles once a registration has been established and its first slot report answered, either way. */
+  whenFirstRegistered(): Promise<void> {
+    return this.firstRegistration;
+  }
+
   /** Tells the registered ResourceManager, if any, that a slot is free again. */
   notifySlotAvailable(slotId: SlotID, allocationId: AllocationID): void {
     const established = this.connection.getEstablished();
@@ -163,7 +170,8 @@ export class ResourceManagerLink {
             new TaskManagerError('Failed to send initial slot report to ResourceManager.', { cause }),
           );
         }),
-      );
+      )
+      .finally(this.firstRegistered);
     this.deadline.stop();
   }
 }

@@ -173,6 +173,11 @@ export class TaskExecutor
     return this.resourceManager.isConnected(resourceManagerId);
   }
 
+  /** Settles once the TaskExecutor has first registered at a ResourceManager and sent it its slot report. */
+  whenFirstRegisteredAtResourceManager(): Promise<void> {
+    return this.resourceManager.whenFirstRegistered();
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   protected override onStart(): void {

@@ -295,6 +295,20 @@ describe('TaskExecutor: registration at the ResourceManager', () => {
     await eventually(() => h.taskExecutor.isConnectedToResourceManager());
   });
 
+  it('says when it has first registered: once the ResourceManager has answered its slot report', async () => {
+    let answer!: () => void;
+    const answered = new Promise<true>((resolve) => (answer = () => resolve(true)));
+    const rm = h.startResourceManager({ sendSlotReport: () => answered });
+    h.start();
+    let registered = false;
+    void h.taskExecutor.whenFirstRegisteredAtResourceManager().then(() => (registered = true));
+    await eventually(() => rm.callsOf('sendSlotReport').length === 1, 'the slot report');
+    await drain();
+    expect(registered, 'registered, but the slot report is unanswered').to.equal(false);
+    answer();
+    await eventually(() => registered, 'the first registration');
+  });
+
   it('fails fatally when the ResourceManager rejects the registration', async () => {
     h.startResourceManager({ registerTaskExecutor: () => RegistrationResponse.rejection('unknown worker') });
     h.start();
