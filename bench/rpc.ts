@@ -1,5 +1,6 @@
 // bench:rpc: threadlink asks and tells against a raw MessagePort echo and
-// comlink, main thread to worker, in one process, in interleaved rounds; then
+// comlink, main thread to worker, in one process, in interleaved rounds (each
+// round rotates the order within each group of measures, see below); then
 // threadlink with metrics on and off, side by side (metrics-cost.ts).
 // Graded against the project's goals (issue 11): ask_rtt_ratio ≤ 1.15,
 // ask_pipelined_ratio ≥ 1.5, tells_ratio ≥ 2.0 (against raw one-way
@@ -177,23 +178,39 @@ async function main(): Promise<void> {
 
   const samples: Record<string, number[]> = {};
   const add = (key: string, value: number) => (samples[key] ??= []).push(value);
-  for (let r = 0; r < kRounds; r++) {
-    for (const [name, echo] of Object.entries(echoes))
-      add(`rtt.${name}`, await sequential(echo, kSequential));
-    for (const [name, echo] of Object.entries(echoes)) {
-      add(
-        `pipelined.${name}`,
-        await pipelined(echo, name === 'comlink' ? kPipelined / 5 : kPipelined, kInFlight),
-      );
-    }
+  const threadlinkTells = async (): Promise<number> => {
     const before = await gatewayA.counted();
     const started = performance.now();
     for (let i = 0; i < kTells; i++) gatewayA.count(1);
     const after = await gatewayA.counted();
     if (after - before !== kTells) throw new Error(`lost tells: ${after - before} of ${kTells}`);
-    add('tells.threadlink', kTells / ((performance.now() - started) / 1000));
-    add('tells.raw', await rawTells(rawTellsChannel.port1, kTells));
-    add('rtt.workerToWorker', await gatewayA.askPeer(b!.result as string, kSequential));
+    return kTells / ((performance.now() - started) / 1000);
+  };
+  const roundTrips: [string, () => Promise<number>][] = [
+    ...Object.entries(echoes).map(([name, echo]): [string, () => Promise<number>] => [
+      `rtt.${name}`,
+      () => sequential(echo, kSequential),
+    ]),
+    ['rtt.workerToWorker', () => gatewayA.askPeer(b!.result as string, kSequential)],
+  ];
+  const pipelines = Object.entries(echoes).map(([name, echo]): [string, () => Promise<number>] => [
+    `pipelined.${name}`,
+    () => pipelined(echo, name === 'comlink' ? kPipelined / 5 : kPipelined, kInFlight),
+  ]);
+  const tells: [string, () => Promise<number>][] = [
+    ['tells.threadlink', threadlinkTells],
+    ['tells.raw', () => rawTells(rawTellsChannel.port1, kTells)],
+  ];
+  for (let r = 0; r < kRounds; r++) {
+    // Each round starts each group at the next measure: a measure that follows the
+    // tells runs among their garbage, and one that always came first or last was
+    // 5-20% off the others in this order.
+    for (const group of [roundTrips, pipelines, tells]) {
+      for (let i = 0; i < group.length; i++) {
+        const [key, measure] = group[(r + i) % group.length]!;
+        add(key, await measure());
+      }
+    }
   }
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
