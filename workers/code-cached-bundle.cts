@@ -17,8 +17,8 @@
 // 1.7 ms of compiling when the cache was written at `started`. A bundle whose
 // `warmedUp` never settles is compiled on every start. It writes under a
 // temporary name and renames, so that workers starting side by side never read
-// half a file. A cache that cannot be read or written only costs the compile
-// it would save.
+// half a file, and keeps the newest four files of each bundle. A cache that
+// cannot be read or written only costs the compile it would save.
 
 import fs = require('node:fs');
 import os = require('node:os');
@@ -71,6 +71,9 @@ function readCache(cacheFile: string | undefined): Buffer | undefined {
   }
 }
 
+/** Cache files kept per bundle: Node 20 and 24, each with and without a flag, stay warm side by side. */
+const kKeptPerBundle = 4;
+
 function writeCache(cacheFile: string, script: vm.Script): void {
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
@@ -79,6 +82,27 @@ function writeCache(cacheFile: string, script: vm.Script): void {
     fs.renameSync(partial, cacheFile);
   } catch {
     // A read-only or full temporary directory: the next worker compiles again.
+    return;
+  }
+  pruneOlderCaches(cacheFile);
+}
+
+/**
+ * Every build of a bundle writes a new file (its key changes), so a developer's
+ * rebuilds would fill the directory: keeps the newest few of this bundle's files.
+ */
+function pruneOlderCaches(cacheFile: string): void {
+  const dir = path.dirname(cacheFile);
+  const prefix = `${path.basename(cacheFile).replace(/-[0-9a-f]{8}\.v8cache$/, '')}-`;
+  try {
+    const files = fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && /^[0-9a-f]{8}\.v8cache$/.test(name.slice(prefix.length)))
+      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { name } of files.slice(kKeptPerBundle)) fs.rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // Another worker pruned at the same time, or the directory is read-only: nothing is lost.
   }
 }
 

@@ -5,7 +5,7 @@
 // fresh V8 isolate, as each TaskExecutor's is.
 
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,25 @@ describe('the code-cached bundle loader', () => {
     expect(await load()).to.deep.equal({ cache: 'miss', value: 44 });
     expect(existsSync(cacheDir) ? cacheFiles() : []).to.deep.equal([]);
     expect(await load()).to.deep.equal({ cache: 'miss', value: 44 });
+  });
+
+  it("keeps the newest four of a bundle's cache files when it writes one, and no other bundle's", async () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const old = ['00000001', '00000002', '00000003', '00000004', '00000005'].map((hash, i) => {
+      const file = join(cacheDir, `bundle-${hash}.v8cache`);
+      writeFileSync(file, 'an older build');
+      utimesSync(file, new Date(), new Date(Date.now() - (10 - i) * 60_000));
+      return `bundle-${hash}.v8cache`;
+    });
+    writeFileSync(join(cacheDir, 'other-00000001.v8cache'), 'another bundle');
+    utimesSync(join(cacheDir, 'other-00000001.v8cache'), new Date(), new Date(0));
+
+    expect(await load()).to.deep.equal({ cache: 'miss', value: 41 });
+    const written = cacheFiles().filter((name) => name.startsWith('bundle-') && !old.includes(name));
+    expect(written).to.have.length(1);
+    expect(cacheFiles().sort()).to.deep.equal(
+      [...old.slice(2), written[0]!, 'other-00000001.v8cache'].sort(),
+    );
   });
 
   it('reads and writes nothing when THREADLINK_CODE_CACHE_DIR is off', async () => {
