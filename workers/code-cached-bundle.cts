@@ -90,6 +90,8 @@ function writeCache(cacheFile: string, script: vm.Script): void {
 /**
  * Every build of a bundle writes a new file (its key changes), so a developer's
  * rebuilds would fill the directory: keeps the newest few of this bundle's files.
+ * Two checkouts share the directory, and may prune each other's files; that
+ * costs the next start of the other one a compile.
  */
 function pruneOlderCaches(cacheFile: string): void {
   const dir = path.dirname(cacheFile);
