@@ -73,6 +73,8 @@ function readCache(cacheFile: string | undefined): Buffer | undefined {
 
 /** Cache files kept per bundle: Node 20 and 24, each with and without a flag, stay warm side by side. */
 const kKeptPerBundle = 4;
+/** A partial file this old was left by a thread that ended while it wrote. */
+const kStalePartialMs = 60_000;
 
 function writeCache(cacheFile: string, script: vm.Script): void {
   try {
@@ -89,20 +91,31 @@ function writeCache(cacheFile: string, script: vm.Script): void {
 
 /**
  * Every build of a bundle writes a new file (its key changes), so a developer's
- * rebuilds would fill the directory: keeps the newest few of this bundle's files.
- * Two checkouts share the directory, and may prune each other's files; that
- * costs the next start of the other one a compile.
+ * rebuilds would fill the directory: keeps the newest few of this bundle's
+ * files, by when they were written (a hit does not touch a file), and removes
+ * its partial files that a thread left when it ended while writing. More
+ * variants in use than are kept (Node versions, flags, checkouts sharing the
+ * directory) evict each other; that costs the next start of each a compile.
  */
 function pruneOlderCaches(cacheFile: string): void {
   const dir = path.dirname(cacheFile);
   const prefix = `${path.basename(cacheFile).replace(/-[0-9a-f]{8}\.v8cache$/, '')}-`;
   try {
-    const files = fs
+    const ours = fs
       .readdirSync(dir)
-      .filter((name) => name.startsWith(prefix) && /^[0-9a-f]{8}\.v8cache$/.test(name.slice(prefix.length)))
-      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs }))
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs }));
+    const caches = ours
+      .filter(({ name }) => /^[0-9a-f]{8}\.v8cache$/.test(name.slice(prefix.length)))
       .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    for (const { name } of files.slice(kKeptPerBundle)) fs.rmSync(path.join(dir, name), { force: true });
+    const stalePartials = ours.filter(
+      ({ name, mtimeMs }) =>
+        /^[0-9a-f]{8}\.v8cache\.\d+-\d+\.tmp$/.test(name.slice(prefix.length)) &&
+        Date.now() - mtimeMs > kStalePartialMs,
+    );
+    for (const { name } of [...caches.slice(kKeptPerBundle), ...stalePartials]) {
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
   } catch {
     // Another worker pruned at the same time, or the directory is read-only: nothing is lost.
   }

@@ -52,7 +52,8 @@ export async function start(rpc: RpcService, data: JobManagerWorkerData): Promis
     ...(data.resourceAllocatorAddress
       ? { resourceAllocator: allocatorAt(rpc, data.resourceAllocatorAddress) }
       : {}),
-    onTaskExecutorRegistered: () => warm(),
+    // After the turn: a cache miss writes the cache then, which should not delay the slot report's answer.
+    onTaskExecutorRegistered: () => setImmediate(warm),
     onFatalError: (error) =>
       // Thrown outside any promise, so Node ends this thread with exit code 1 and hands the error to main.
       setImmediate(() => {

@@ -1,7 +1,8 @@
 // The worker bundles' loader (workers/code-cached-bundle.cts): a thread that
 // finds no usable code cache compiles and writes one once the bundle has
-// warmed up (or started, if it says nothing about warming up), the next thread takes it, and a cache that is corrupt, stale or
-// turned off never changes what runs. Each load is a fresh worker thread, a
+// warmed up (or started, if it says nothing about warming up), the next thread
+// takes it, and a cache that is corrupt, stale or turned off never changes what
+// runs. Each load is a fresh worker thread, a
 // fresh V8 isolate, as each TaskExecutor's is.
 
 import { once } from 'node:events';
@@ -48,6 +49,9 @@ describe('the code-cached bundle loader', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** The cache files of the last load once its bundle had started. */
+  let filesAtStarted: string[] = [];
+
   async function load(cacheDirSetting = cacheDir, waitFor?: 'warmedUp'): Promise<Outcome> {
     const worker = new Worker(kRunner, {
       workerData: { bundle, waitFor },
@@ -55,11 +59,12 @@ describe('the code-cached bundle loader', () => {
     });
     // Both listeners go on now: a worker that posts and ends at once has its last
     // message and its 'exit' emitted in one go, before a later once() could catch the exit.
-    const [[outcome]] = (await Promise.all([once(worker, 'message'), once(worker, 'exit')])) as [
-      [Outcome],
+    const [[report]] = (await Promise.all([once(worker, 'message'), once(worker, 'exit')])) as [
+      [Outcome & { filesAtStarted: string[] }],
       unknown,
     ];
-    return outcome;
+    filesAtStarted = report.filesAtStarted;
+    return { cache: report.cache, value: report.value };
   }
 
   const cacheFiles = (): string[] => readdirSync(cacheDir);
@@ -92,6 +97,7 @@ describe('the code-cached bundle loader', () => {
   it('writes the cache once the bundle has warmed up, not when it has started', async () => {
     writeFileSync(bundle, bundleSource(43, 'later'));
     expect(await load(cacheDir, 'warmedUp')).to.deep.equal({ cache: 'miss', value: 43 });
+    expect(filesAtStarted, 'no cache yet when the bundle had only started').to.deep.equal([]);
     expect(cacheFiles()).to.have.length(1);
     expect(await load(cacheDir, 'warmedUp')).to.deep.equal({ cache: 'hit', value: 43 });
   });
@@ -104,7 +110,7 @@ describe('the code-cached bundle loader', () => {
     expect(await load()).to.deep.equal({ cache: 'miss', value: 44 });
   });
 
-  it("keeps the newest four of a bundle's cache files when it writes one, and no other bundle's", async () => {
+  it("keeps the newest four of a bundle's cache files when it writes one, and no other bundle's; removes stale partial files", async () => {
     mkdirSync(cacheDir, { recursive: true });
     const old = ['00000001', '00000002', '00000003', '00000004', '00000005'].map((hash, i) => {
       const file = join(cacheDir, `bundle-${hash}.v8cache`);
@@ -114,12 +120,22 @@ describe('the code-cached bundle loader', () => {
     });
     writeFileSync(join(cacheDir, 'other-00000001.v8cache'), 'another bundle');
     utimesSync(join(cacheDir, 'other-00000001.v8cache'), new Date(), new Date(0));
+    // A thread that ended while it wrote left the first; the second may be another's write in progress.
+    writeFileSync(join(cacheDir, 'bundle-00000009.v8cache.123-4.tmp'), 'half');
+    utimesSync(
+      join(cacheDir, 'bundle-00000009.v8cache.123-4.tmp'),
+      new Date(),
+      new Date(Date.now() - 600_000),
+    );
+    writeFileSync(join(cacheDir, 'bundle-00000009.v8cache.123-5.tmp'), 'being written');
 
     expect(await load()).to.deep.equal({ cache: 'miss', value: 41 });
-    const written = cacheFiles().filter((name) => name.startsWith('bundle-') && !old.includes(name));
+    const written = cacheFiles().filter(
+      (name) => name.startsWith('bundle-') && name.endsWith('.v8cache') && !old.includes(name),
+    );
     expect(written).to.have.length(1);
     expect(cacheFiles().sort()).to.deep.equal(
-      [...old.slice(2), written[0]!, 'other-00000001.v8cache'].sort(),
+      [...old.slice(2), written[0]!, 'bundle-00000009.v8cache.123-5.tmp', 'other-00000001.v8cache'].sort(),
     );
   });
 

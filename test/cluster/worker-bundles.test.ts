@@ -10,6 +10,7 @@
 
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 
@@ -20,7 +21,7 @@ const kJobManagerBundle = new URL('../../workers/job-manager-worker.bundle.cjs',
 // waits for main's start call), and answers with the built-ins the thread has loaded.
 const kLoadAndList = `
   const { parentPort } = require('node:worker_threads');
-  require(${JSON.stringify('__BUNDLE__')});
+  require(__BUNDLE__);
   const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
   parentPort.postMessage(builtins);
 `;
@@ -28,7 +29,7 @@ const kLoadAndList = `
 async function builtinsLoadedBy(bundle: URL): Promise<string[]> {
   const data = new MessageChannel();
   const admin = new MessageChannel();
-  const worker = new Worker(kLoadAndList.replace('__BUNDLE__', bundle.pathname), {
+  const worker = new Worker(kLoadAndList.replace('__BUNDLE__', JSON.stringify(fileURLToPath(bundle))), {
     eval: true,
     workerData: {
       dataPort: data.port2,
@@ -52,8 +53,8 @@ async function builtinsLoadedBy(bundle: URL): Promise<string[]> {
 describe("the TaskExecutor worker's bundle", () => {
   it('loads no node:crypto, node:tls, node:net or node:v8 into its thread', async () => {
     const builtins = await builtinsLoadedBy(kTaskManagerBundle);
-    // The bundle did load: its own static imports are there.
-    expect(builtins).to.include.members(['worker_threads', 'url']);
+    // The bundle did load: its banner's node:url, which a bare worker does not load, is there.
+    expect(builtins).to.include('url');
     expect(builtins).to.not.include.members(['crypto']);
     expect(builtins).to.not.include.members(['tls']);
     expect(builtins).to.not.include.members(['net']);

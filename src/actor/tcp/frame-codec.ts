@@ -86,8 +86,8 @@ const kViewTypes: readonly (
  * whose ArrayBuffer holds other messages too; structured clone gives each its
  * own buffer, so this one copies.
  */
-function frameDeserializerClass(v8Module: typeof v8) {
-  return class FrameDeserializer extends v8Module.DefaultDeserializer {
+function frameDeserializerClass(builtin: typeof v8) {
+  return class FrameDeserializer extends builtin.DefaultDeserializer {
     _readHostObject(): unknown {
       const ctor = kViewTypes[this.readUint32()];
       const byteLength = this.readUint32();

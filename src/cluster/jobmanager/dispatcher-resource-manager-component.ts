@@ -38,7 +38,7 @@ export interface DispatcherResourceManagerComponentOptions {
   readonly onFatalError: (error: Error) => void;
   /** Default: from the configuration (metrics.enabled). */
   readonly metricRegistry?: MetricRegistry;
-  /** Hears each TaskExecutor the ResourceManager has registered, with its slots. */
+  /** Hears each registration of a TaskExecutor, with its slots, at the ResourceManager (a re-registration too). */
   readonly onTaskExecutorRegistered?: (resourceId: ResourceID) => void;
 }
 

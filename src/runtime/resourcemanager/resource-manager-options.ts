@@ -40,7 +40,7 @@ export interface ResourceManagerOptions {
    * a NoOpMetricRegistry (no metrics).
    */
   readonly metricRegistry?: MetricRegistry;
-  /** Hears each TaskExecutor whose registration and slot report have been accepted. */
+  /** Hears each registration of a TaskExecutor once its slot report has been accepted (a re-registration too). */
   readonly onTaskExecutorRegistered?: (resourceId: ResourceID) => void;
 }
 

@@ -246,7 +246,12 @@ export class ResourceManager extends FencedRpcEndpoint<ResourceManagerId> implem
     );
     if (result === 'SUCCESS') {
       this.registeredWaiters.update(this.slotManager.getTaskManagerResourceIds().length);
-      this.onTaskExecutorRegistered(resourceId);
+      try {
+        this.onTaskExecutorRegistered(resourceId);
+      } catch (error) {
+        // The registration stands: a failing listener must not fail the slot report.
+        log.warn(`A listener of TaskExecutor registrations failed for ${resourceId}.`, error);
+      }
     } else if (result === 'REJECTED') {
       this.disconnectTaskManager(
         resourceId,

@@ -153,21 +153,6 @@ describe('ResourceManager: TaskExecutors leaving', () => {
     expect(await rm.rm.awaitRegisteredTaskExecutors(1)).to.equal(false);
   });
 
-  it('tells onTaskExecutorRegistered of each TaskExecutor once its slot report is in, not at its registration', async () => {
-    const heard: string[] = [];
-    const rm = await startResourceManager(service.rpc, {
-      onTaskExecutorRegistered: (resourceId) => heard.push(resourceId),
-    });
-    const first = await startTaskExecutor(service.rpc, 'same thread');
-    const second = await startTaskExecutor(service.rpc, 'same thread');
-    await rm.gateway.registerTaskExecutor(registrationOf(first), kTimeoutMs);
-    await rm.flush();
-    expect(heard, 'registered without a slot report').to.deep.equal([]);
-    await registerWithSlots(rm, first);
-    await registerWithSlots(rm, second);
-    expect(heard).to.deep.equal([first.resourceId, second.resourceId]);
-  });
-
   it('settles its started future, and rejects it for one that never starts', async () => {
     const rm = await startResourceManager(service.rpc);
     await rm.rm.getStartedFuture();

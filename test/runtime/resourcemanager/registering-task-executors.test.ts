@@ -196,6 +196,33 @@ describe('ResourceManager: registering TaskExecutors', () => {
       });
     });
 
+    it('tells onTaskExecutorRegistered of each registration once its slot report is in, not at the registration', async () => {
+      const heard: string[] = [];
+      const rm = await startResourceManager(service.rpc, {
+        onTaskExecutorRegistered: (resourceId) => heard.push(resourceId),
+      });
+      const first = await startTaskExecutor(service.rpc, 'same thread');
+      const second = await startTaskExecutor(service.rpc, 'same thread');
+      await rm.gateway.registerTaskExecutor(registrationOf(first), kTimeoutMs);
+      await rm.flush();
+      expect(heard, 'registered without a slot report').to.deep.equal([]);
+      await registerWithSlots(rm, first);
+      await registerWithSlots(rm, second);
+      expect(heard).to.deep.equal([first.resourceId, second.resourceId]);
+    });
+
+    it('keeps a registration whose onTaskExecutorRegistered listener throws', async () => {
+      const rm = await startResourceManager(service.rpc, {
+        onTaskExecutorRegistered: () => {
+          throw new Error('a broken listener');
+        },
+      });
+      const te = await startTaskExecutor(service.rpc, 'same thread');
+      await registerWithSlots(rm, te);
+      expect(await rm.gateway.getNumberOfRegisteredTaskManagers()).to.equal(1);
+      expect(await rm.rm.awaitRegisteredTaskExecutors(1)).to.equal(true);
+    });
+
     it('fails calls with a stale ResourceManagerId with FencingTokenError across threads', async () => {
       const rmId = ResourceManagerId.generate();
       const worker = await service.rpc.spawnWorker(kResourceManagerWorkerModule, {
