@@ -5,7 +5,7 @@
 //
 // Comlink listens through its node adapter, with port.on('message'), not with
 // the port's addEventListener: a DOM-style listener makes Node build a
-// MessageEvent per message, and on Node 22 and later the first one loads undici
+// MessageEvent per message, and on Node 24 (not 20) the first one loads undici
 // into the thread, about 25 ms of CPU for every worker that starts.
 
 import type { MessagePort } from 'node:worker_threads';
