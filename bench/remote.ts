@@ -148,9 +148,14 @@ async function main(): Promise<void> {
 
     const samples: Record<string, number[]> = {};
     const add = (key: string, value: number) => (samples[key] ??= []).push(value);
+    const names = Object.keys(echoes);
     for (let r = 0; r < kRounds; r++) {
-      for (const [name, echo] of Object.entries(echoes)) add(`rtt.${name}`, await sequential(echo, kSequential));
-      for (const [name, echo] of Object.entries(echoes)) add(`pipelined.${name}`, await pipelined(echo, kPipelined, kInFlight));
+      // Each round starts with the other side. With the raw echo always first, right
+      // after the previous round's start and kill of a host process, it came out at
+      // 82 us against 102-117 us in this rotation, and the ratio at 1.68 against 1.14-1.34.
+      const order = names.map((_, i) => names[(r + i) % names.length]!);
+      for (const name of order) add(`rtt.${name}`, await sequential(echoes[name]!, kSequential));
+      for (const name of order) add(`pipelined.${name}`, await pipelined(echoes[name]!, kPipelined, kInFlight));
       const before = await gateway.counted();
       const started = performance.now();
       for (let i = 0; i < kTells; i++) gateway.count(1);
